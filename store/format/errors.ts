@@ -1,0 +1,38 @@
+// The one error family of cairn: a stable `code` for programs and tests, a message for people,
+// and `data` naming the offending input. Nix has no counterpart; compare isomorphic-git's errors.
+
+export type ErrorCode =
+  | "E_BAD_BASE32"
+  | "E_BAD_HASH"
+  | "E_BAD_STORE_PATH"
+  | "E_BAD_NAME"
+  | "E_BAD_STORE_DIR"
+  | "E_NAR_FORMAT"
+  | "E_NAR_TRUNCATED"
+  | "E_UNSUPPORTED_FILE_TYPE"
+  | "E_HASH_MISMATCH"
+  | "E_SIZE_MISMATCH"
+  | "E_NOT_FOUND"
+  | "E_EXISTS"
+  | "E_INVALID_PATH"
+  | "E_DB_STORE_DIR_MISMATCH"
+  | "E_DB"
+  | "E_HAS_REFERRERS"
+  | "E_BAD_REFERENCE"
+  | "E_IO"
+  | "E_USAGE";
+
+export class CairnError extends Error {
+  readonly code: ErrorCode;
+  readonly data: Readonly<Record<string, unknown>>;
+  constructor(code: ErrorCode, message: string, data: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "CairnError";
+    this.code = code;
+    this.data = data;
+  }
+}
+
+export function isCairnError(e: unknown, code?: ErrorCode): e is CairnError {
+  return e instanceof CairnError && (code === undefined || e.code === code);
+}
