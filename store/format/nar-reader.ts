@@ -15,6 +15,8 @@ export interface NarEvents {
   contents(chunk: Uint8Array): void;
   endRegular(): void;
   symlink(path: readonly Uint8Array[], target: Uint8Array): void;
+  /** After a directory's last entry. */
+  endDirectory?(path: readonly Uint8Array[]): void;
 }
 
 export type NarParser = Generator<number, void, Uint8Array>;
@@ -30,7 +32,9 @@ function fail(reason: string, message: string, offset: number): never {
   );
 }
 
-const dec = new TextDecoder();
+// ignoreBOM: by default a TextDecoder strips a leading U+FEFF, which made the 4-byte token
+// EF BB BF 28 read as "(": a non-canonical NAR that was accepted.
+const dec = new TextDecoder("utf-8", { ignoreBOM: true });
 const show = (b: Uint8Array) => JSON.stringify(dec.decode(b.subarray(0, 40)));
 
 export function* parseNar(events: NarEvents): NarParser {
@@ -120,7 +124,10 @@ export function* parseNar(events: NarEvents): NarParser {
         for (;;) {
           const tat = offset;
           const t = yield* tag();
-          if (t === ")") return;
+          if (t === ")") {
+            events.endDirectory?.(path);
+            return;
+          }
           if (t !== "entry") fail("unexpected-token", `expected 'entry' or ')' in NAR, got ${JSON.stringify(t)}`, tat);
           yield* expect("(");
           yield* expect("name");
@@ -187,3 +194,24 @@ export const discardEvents: NarEvents = {
   endRegular() {},
   symlink() {},
 };
+
+/**
+ * Drive a parser from a pull source: `read(n)` returns up to `n` bytes (fewer only at the end).
+ * `onBytes` sees every byte consumed (to hash the NAR as it is read). Returns the NAR's size.
+ */
+export function parseNarFrom(
+  read: (n: number) => Uint8Array,
+  events: NarEvents,
+  onBytes?: (chunk: Uint8Array) => void,
+): number {
+  const p = parseNar(events);
+  let size = 0;
+  let r = p.next();
+  while (!r.done) {
+    const chunk = read(r.value);
+    size += chunk.length;
+    onBytes?.(chunk);
+    r = p.next(chunk);
+  }
+  return size;
+}

@@ -25,6 +25,8 @@ export interface DirectoryNode {
   readonly type: "directory";
   /** Entries in any order (the writer sorts by name bytes); nodes are built lazily. */
   entries(): Iterable<readonly [name: Uint8Array, node: () => TreeNode]>;
+  /** Called after the directory's last entry has been written. */
+  end?(): void;
 }
 
 export type ByteSink = (chunk: Uint8Array) => void;
@@ -154,9 +156,15 @@ function writeNode(w: TokenWriter, node: TreeNode, depth: number, path: string):
       }
       w.str(DIRECTORY);
       const entries = [...node.entries()].sort((a, b) => compareBytes(a[0], b[0]));
+      let prev: Uint8Array | undefined;
       for (const [name, child] of entries) {
         const childPath = `${path}/${Buffer.from(name).toString()}`;
         checkEntryName(name, childPath);
+        // Two entries with one name would make a NAR that no reader accepts ("not sorted").
+        if (prev !== undefined && compareBytes(prev, name) === 0) {
+          throw new CairnError("E_NAR_FORMAT", `duplicate file name '${childPath}'`, { path: childPath, reason: "duplicate-name" });
+        }
+        prev = name;
         w.str(ENTRY);
         w.str(OPEN);
         w.str(NAME);
@@ -165,6 +173,7 @@ function writeNode(w: TokenWriter, node: TreeNode, depth: number, path: string):
         writeNode(w, child(), depth + 1, childPath);
         w.str(CLOSE);
       }
+      node.end?.();
       break;
     }
   }

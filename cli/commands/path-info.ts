@@ -1,0 +1,71 @@
+// cairn path-info PATH… [-r] [-s] [-S] [--json]  (nix path-info; JSON in Nix 2.8's layout)
+import type { Command } from "commander";
+import { CairnError, parseHash, printHash, type LocalStore, type PathInfo } from "../../store/index.js";
+import { openStore, out, type Context } from "../context.js";
+import { storeOptions } from "../options.js";
+
+function closureSize(store: LocalStore, p: string): number {
+  let n = 0;
+  for (const q of store.computeClosure([p])) n += store.queryPathInfo(q)!.narSize;
+  return n;
+}
+
+/** One entry of `nix path-info --json` (Nix 2.8 key order). */
+export function pathInfoJson(store: LocalStore, info: PathInfo, withClosureSize: boolean): Record<string, unknown> {
+  const o: Record<string, unknown> = {
+    path: info.path,
+    narHash: printHash(parseHash(info.narHash), "sri"),
+    narSize: info.narSize,
+    references: info.references,
+  };
+  if (info.ca !== undefined) o.ca = info.ca;
+  if (withClosureSize) o.closureSize = closureSize(store, info.path);
+  if (info.deriver !== undefined) o.deriver = info.deriver;
+  o.registrationTime = info.registrationTime;
+  if (info.sigs.length > 0) o.signatures = info.sigs;
+  return o;
+}
+
+export function register(program: Command, ctx: Context): void {
+  storeOptions(
+    program
+      .command("path-info")
+      .description("show validity, NAR hash, size and references of store paths")
+      .argument("<paths...>")
+      .option("-r, --recursive", "act on the closure of the paths")
+      .option("-s, --size", "print the NAR size")
+      .option("-S, --closure-size", "print the closure size")
+      .option("--json", "print JSON in the layout of nix path-info --json"),
+  ).action(async (paths: string[], opts) => {
+    const store = openStore(ctx, opts);
+    try {
+      const invalid: string[] = [];
+      let targets: string[] = [];
+      for (const p of paths) {
+        store.parsePath(p);
+        if (store.isValidPath(p)) targets.push(p);
+        else invalid.push(p);
+      }
+      if (opts.recursive) targets = store.computeClosure(targets);
+      else targets = [...new Set(targets)];
+      if (opts.json) {
+        const arr: unknown[] = targets.map((p) => pathInfoJson(store, store.queryPathInfo(p)!, !!opts.closureSize));
+        for (const p of invalid) arr.push({ path: p, valid: false });
+        out(JSON.stringify(arr) + "\n");
+      } else {
+        for (const p of targets) {
+          const info = store.queryPathInfo(p)!;
+          let line = p;
+          if (opts.size) line += `\t${info.narSize}`;
+          if (opts.closureSize) line += `\t${closureSize(store, p)}`;
+          out(line + "\n");
+        }
+      }
+      if (invalid.length > 0) {
+        throw new CairnError("E_INVALID_PATH", `path '${invalid[0]}' is not valid`, { paths: invalid });
+      }
+    } finally {
+      await store.close();
+    }
+  });
+}

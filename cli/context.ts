@@ -1,0 +1,57 @@
+// What every command gets from cli/main.ts: configuration resolved from flags and environment
+// (main.ts alone reads process.env/argv), and the helpers to open the store and print.
+import fs from "node:fs";
+import path from "node:path";
+import { Layout, LocalStore, type StoreHooks } from "../store/index.js";
+
+export interface Env {
+  CAIRN_ROOT?: string;
+  CAIRN_STORE_DIR?: string;
+  XDG_DATA_HOME?: string;
+  HOME?: string;
+}
+
+export interface GlobalOptions {
+  root?: string;
+  storeDir?: string;
+  json?: boolean;
+}
+
+export interface Context {
+  env: Env;
+  hooks: StoreHooks;
+  stdoutIsTTY: boolean;
+  stderrIsTTY: boolean;
+}
+
+export function resolveLayout(ctx: Context, opts: GlobalOptions): Layout {
+  const root =
+    opts.root ??
+    ctx.env.CAIRN_ROOT ??
+    path.join(ctx.env.XDG_DATA_HOME ?? path.join(ctx.env.HOME ?? "/", ".local/share"), "cairn");
+  const storeDir = opts.storeDir ?? ctx.env.CAIRN_STORE_DIR;
+  return new Layout(root, storeDir);
+}
+
+export function openStore(ctx: Context, opts: GlobalOptions): LocalStore {
+  return LocalStore.open(resolveLayout(ctx, opts), ctx.hooks);
+}
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+/** Write all of `data` to an fd, synchronously; copes with non-blocking pipes. */
+export function writeAll(fd: number, data: Uint8Array | string): void {
+  const buf = typeof data === "string" ? Buffer.from(data) : data;
+  let off = 0;
+  while (off < buf.length) {
+    try {
+      off += fs.writeSync(fd, buf, off, buf.length - off);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "EAGAIN") Atomics.wait(sleeper, 0, 0, 2);
+      else throw e;
+    }
+  }
+}
+
+export const out = (s: string) => writeAll(1, s);
+export const err = (s: string) => writeAll(2, s);

@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+// The `cairn` command. The only module that reads process.argv/env and calls process.exit;
+// it maps error codes to exit statuses as Nix does and prints one line per failure.
+import { Command, CommanderError } from "commander";
+import { CairnError } from "../store/index.js";
+import { err, type Context } from "./context.js";
+import * as add from "./commands/add.js";
+import * as hash from "./commands/hash.js";
+import * as dump from "./commands/dump.js";
+import * as restore from "./commands/restore.js";
+import * as pathInfo from "./commands/path-info.js";
+import * as verify from "./commands/verify.js";
+
+const EXIT: Partial<Record<string, number>> = {
+  E_HASH_MISMATCH: 102, // as nix-build's "hash mismatch in fixed-output derivation"
+};
+
+/** CAIRN_CRASH_AT=<point>:<n> kills this process (SIGKILL) at the n-th time it reaches <point>. */
+function crashHook(spec: string | undefined): ((point: string) => void) | undefined {
+  if (!spec) return undefined;
+  const m = /^([\w.-]+):(\d+)$/.exec(spec);
+  if (!m) throw new CairnError("E_USAGE", `CAIRN_CRASH_AT='${spec}': expected <point>:<n>`);
+  const [, at, nth] = m;
+  let hits = 0;
+  return (point) => {
+    if (point === at && ++hits === Number(nth)) process.kill(process.pid, "SIGKILL");
+  };
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\s*\n\s*/g, "; ").trim();
+}
+
+async function main(argv: string[]): Promise<number> {
+  const env = process.env;
+  let command = "cairn";
+  try {
+    const ctx: Context = {
+      env: {
+        CAIRN_ROOT: env.CAIRN_ROOT,
+        CAIRN_STORE_DIR: env.CAIRN_STORE_DIR,
+        XDG_DATA_HOME: env.XDG_DATA_HOME,
+        HOME: env.HOME,
+      },
+      hooks: { crash: crashHook(env.CAIRN_CRASH_AT) },
+      stdoutIsTTY: !!process.stdout.isTTY,
+      stderrIsTTY: !!process.stderr.isTTY,
+    };
+    const program = new Command("cairn")
+      .description("a Nix-compatible package store, per user, without a daemon")
+      .version("0.1.0")
+      .exitOverride()
+      .configureOutput({ writeErr: () => {}, writeOut: (s) => process.stdout.write(s) })
+      .showSuggestionAfterError(true);
+    for (const m of [add, hash, dump, restore, pathInfo, verify]) m.register(program, ctx);
+    program.hook("preAction", (_p, action) => {
+      command = action.name();
+    });
+    await program.parseAsync(argv, { from: "user" });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.exitCode === 0) return 0; // --help, --version
+      err(`cairn: ${command === "cairn" ? "usage" : command}: ${oneLine(e.message.replace(/^error: /, ""))}\n`);
+      return 1;
+    }
+    if (env.CAIRN_DEBUG) err(`${(e as Error).stack}\n`);
+    if (e instanceof CairnError) {
+      err(`cairn: ${command}: ${oneLine(e.message)}\n`);
+      return EXIT[e.code] ?? 1;
+    }
+    err(`cairn: ${command}: internal error: ${oneLine((e as Error).message ?? String(e))} (CAIRN_DEBUG=1 shows more)\n`);
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

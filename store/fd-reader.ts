@@ -1,0 +1,60 @@
+// Blocking, buffered reads from a file descriptor (stdin, a NAR file) for the NAR parser.
+import fs from "node:fs";
+import { CairnError } from "./format/index.js";
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+export class FdReader {
+  private buf = Buffer.allocUnsafe(1 << 20);
+  private start = 0;
+  private end = 0;
+  private eof = false;
+  constructor(private readonly fd: number) {}
+
+  private fill(): void {
+    if (this.start > 0) {
+      this.buf.copy(this.buf, 0, this.start, this.end);
+      this.end -= this.start;
+      this.start = 0;
+    }
+    for (;;) {
+      try {
+        const n = fs.readSync(this.fd, this.buf, this.end, this.buf.length - this.end, null);
+        if (n === 0) this.eof = true;
+        this.end += n;
+        return;
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        // A non-blocking pipe (set by a parent process) has nothing yet: wait briefly.
+        if (code === "EAGAIN") Atomics.wait(sleeper, 0, 0, 5);
+        else if (code === "EOF") {
+          this.eof = true;
+          return;
+        } else throw new CairnError("E_IO", `cannot read input: ${code ?? (e as Error).message}`, { errno: code });
+      }
+    }
+  }
+
+  /** Up to `n` bytes; fewer only at end of input. The result is valid until the next call. */
+  read(n: number): Uint8Array {
+    if (n > this.buf.length) {
+      const bigger = Buffer.allocUnsafe(n);
+      this.buf.copy(bigger, 0, this.start, this.end);
+      this.end -= this.start;
+      this.start = 0;
+      this.buf = bigger;
+    }
+    while (this.end - this.start < n && !this.eof) this.fill();
+    const take = Math.min(n, this.end - this.start);
+    const out = this.buf.subarray(this.start, this.start + take);
+    this.start += take;
+    return out;
+  }
+
+  /** True when no byte is left. */
+  atEnd(): boolean {
+    if (this.end - this.start > 0) return false;
+    if (!this.eof) this.fill();
+    return this.end - this.start === 0;
+  }
+}

@@ -1,0 +1,43 @@
+// Where one cairn store keeps things. The logical store dir (part of every hash) and the physical
+// directory holding the objects are distinct, as in Nix (Store::toRealPath).
+import path from "node:path";
+import { checkStoreDir, parseStorePath, baseName, type StorePath } from "./format/index.js";
+
+export class Layout {
+  /** Physical directory of store objects: ROOT/store. */
+  readonly realStoreDir: string;
+  readonly dbDir: string;
+  readonly profilesDir: string;
+  readonly gcrootsDir: string;
+  readonly logDir: string;
+  /** Where half-written objects and deleted ones wait, on the store's own file system. */
+  readonly trashDir: string;
+
+  readonly root: string;
+  /** The logical store dir: ROOT/store unless configured otherwise (e.g. /nix/store). */
+  readonly storeDir: string;
+
+  constructor(root: string, storeDir?: string) {
+    this.root = path.resolve(root);
+    this.storeDir = checkStoreDir(storeDir ?? path.join(this.root, "store"));
+    this.realStoreDir = path.join(this.root, "store");
+    this.dbDir = path.join(this.root, "var/cairn/db");
+    this.profilesDir = path.join(this.root, "var/cairn/profiles");
+    this.gcrootsDir = path.join(this.root, "var/cairn/gcroots");
+    this.logDir = path.join(this.root, "var/log/cairn/drvs");
+    this.trashDir = path.join(this.realStoreDir, ".trash");
+  }
+
+  printPath(p: StorePath): string {
+    return `${this.storeDir}/${baseName(p)}`;
+  }
+
+  parsePath(p: string): StorePath {
+    return parseStorePath(this.storeDir, p);
+  }
+
+  /** Physical location of a store path. */
+  realPath(p: StorePath): string {
+    return path.join(this.realStoreDir, baseName(p));
+  }
+}

@@ -1,0 +1,507 @@
+// The local store: objects under ROOT/store, metadata in LMDB. Nix: src/libstore/local-store.cc.
+// Write order (RELIABILITY.md §2.3): materialise under a private temp name, canonical and
+// hashed -> claim the path in LMDB -> sync -> rename into place -> fsync the store dir -> one
+// transaction registers it and drops the claim. A crash anywhere leaves unregistered garbage.
+import fs from "node:fs";
+import path from "node:path";
+import { randomBytes } from "node:crypto";
+import {
+  CairnError,
+  Hasher,
+  compareUtf8,
+  hashBytes,
+  makeFixedOutputPath,
+  makeTextPath,
+  parseHash,
+  printContentAddress,
+  printHash,
+  writeNar,
+  parseNarFrom,
+  type Hash,
+  type StorePath,
+  type TreeNode,
+  checkName,
+  utf8,
+} from "./format/index.js";
+import { Layout } from "./layout.js";
+import { openStoreDb, type PathInfoRecord, type StoreDb, type Claim } from "./db.js";
+import { fsTree, type TreeObserver } from "./fs-tree.js";
+import { FsSink } from "./fs-sink.js";
+import { removeTree } from "./remove-tree.js";
+import { fsyncDir, syncFileSystem } from "./syncfs.js";
+import { isAlive, ownerTag, selfId } from "./process-id.js";
+
+export type PathInfo = PathInfoRecord;
+
+export interface StoreHooks {
+  /** Named crash points for tests; the CLI maps CAIRN_CRASH_AT onto this. */
+  crash?: (point: string) => void;
+  /** Seconds since the epoch (registration times). */
+  now?: () => number;
+}
+
+export interface AddPathOptions {
+  /** "recursive" (NAR, the default) or "flat" (a single regular file's bytes). */
+  method?: "recursive" | "flat";
+  /** Store name; defaults to the base name of the source. */
+  name?: string;
+}
+
+export interface NarImport {
+  path: string;
+  narHash: Hash;
+  narSize?: number;
+  references?: string[];
+  deriver?: string;
+  ca?: string;
+  sigs?: string[];
+}
+
+/** Below this many files and directories, fsync each; above it, one syncfs is cheaper. */
+const FSYNC_EACH_LIMIT = 64;
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+export class LocalStore {
+  private constructor(
+    readonly layout: Layout,
+    readonly db: StoreDb,
+    private readonly hooks: StoreHooks,
+  ) {}
+
+  get storeDir(): string {
+    return this.layout.storeDir;
+  }
+
+  static open(layout: Layout, hooks: StoreHooks = {}): LocalStore {
+    for (const d of [layout.realStoreDir, layout.trashDir]) {
+      try {
+        fs.mkdirSync(d, { recursive: true, mode: 0o755 });
+      } catch (e) {
+        throw new CairnError("E_IO", `cannot create '${d}': ${(e as NodeJS.ErrnoException).code}`, { path: d });
+      }
+    }
+    const store = new LocalStore(layout, openStoreDb(layout.dbDir, layout.storeDir), hooks);
+    store.recover();
+    return store;
+  }
+
+  async close(): Promise<void> {
+    await this.db.close();
+  }
+
+  private crash(point: string): void {
+    this.hooks.crash?.(point);
+  }
+
+  private now(): number {
+    return this.hooks.now?.() ?? Math.floor(Date.now() / 1000);
+  }
+
+  // ---- queries -------------------------------------------------------------------------------
+
+  parsePath(p: string): StorePath {
+    return this.layout.parsePath(p);
+  }
+
+  queryPathInfo(p: string): PathInfo | undefined {
+    const sp = this.parsePath(p);
+    const info = this.db.paths.get(sp.hashPart);
+    return info !== undefined && info.path === p ? info : undefined;
+  }
+
+  isValidPath(p: string): boolean {
+    return this.queryPathInfo(p) !== undefined;
+  }
+
+  queryReferences(p: string): string[] {
+    const info = this.queryPathInfo(p);
+    if (info === undefined) throw new CairnError("E_INVALID_PATH", `path '${p}' is not valid`, { path: p });
+    return info.references;
+  }
+
+  /** Valid paths that refer to `p` (excluding `p` itself). */
+  queryReferrers(p: string): string[] {
+    const out: string[] = [];
+    for (const r of this.db.referrers.getValues(p)) if (r !== p && this.isValidPath(r)) out.push(r);
+    return out.sort(compareUtf8);
+  }
+
+  /** The closure of `paths` under references, sorted. */
+  computeClosure(paths: Iterable<string>): string[] {
+    const seen = new Set<string>();
+    const todo = [...paths];
+    while (todo.length > 0) {
+      const p = todo.pop()!;
+      if (seen.has(p)) continue;
+      seen.add(p);
+      for (const r of this.queryReferences(p)) if (!seen.has(r)) todo.push(r);
+    }
+    return [...seen].sort(compareUtf8);
+  }
+
+  /** Every valid path (a snapshot-free scan: fine for verify and gc, which re-check). */
+  *allValidPaths(): Iterable<PathInfo> {
+    for (const { value } of this.db.paths.getRange({ snapshot: false })) yield value;
+  }
+
+  realPath(p: string): string {
+    return this.layout.realPath(this.parsePath(p));
+  }
+
+  // ---- claims --------------------------------------------------------------------------------
+
+  /**
+   * Claim `p` for this process, unless it is valid already. Another live process's claim makes
+   * us wait for it to finish (then usually find `p` valid); a dead owner's claim is taken over.
+   */
+  private claim(p: string, tmp: string): "valid" | "claimed" {
+    const me = selfId();
+    const base = path.basename(p);
+    for (let delay = 2; ; delay = Math.min(delay * 2, 100)) {
+      const r = this.db.env.transactionSync(() => {
+        if (this.isValidPath(p)) return "valid" as const;
+        const c = this.db.claims.get(base);
+        if (c !== undefined && !(c.pid === me.pid && c.start === me.start) && isAlive(c)) return "busy" as const;
+        this.db.claims.put(base, { pid: me.pid, start: me.start, tmp } as Claim);
+        return "claimed" as const;
+      });
+      if (r !== "busy") return r;
+      Atomics.wait(sleeper, 0, 0, delay);
+    }
+  }
+
+  private releaseClaim(p: string): void {
+    const base = path.basename(p);
+    const me = selfId();
+    this.db.env.transactionSync(() => {
+      const c = this.db.claims.get(base);
+      if (c !== undefined && c.pid === me.pid && c.start === me.start) this.db.claims.remove(base);
+    });
+  }
+
+  /** Drop claims of dead processes and their temp trees, and empty the trash. Idempotent. */
+  recover(): void {
+    const dead: { key: string; tmp?: string }[] = [];
+    for (const { key, value } of this.db.claims.getRange({ snapshot: false })) {
+      if (!isAlive(value)) dead.push({ key, tmp: (value as Claim & { tmp?: string }).tmp });
+    }
+    for (const d of dead) {
+      const removed = this.db.env.transactionSync(() => {
+        const c = this.db.claims.get(d.key);
+        if (c === undefined || isAlive(c)) return false;
+        this.db.claims.remove(d.key);
+        return true;
+      });
+      if (removed && d.tmp !== undefined && path.basename(d.tmp).startsWith(".tmp-")) {
+        removeTree(path.join(this.layout.realStoreDir, path.basename(d.tmp)));
+      }
+    }
+    let trash: string[] = [];
+    try {
+      trash = fs.readdirSync(this.layout.trashDir);
+    } catch {
+      /* no trash yet */
+    }
+    for (const t of trash) removeTree(path.join(this.layout.trashDir, t));
+  }
+
+  // ---- writing -------------------------------------------------------------------------------
+
+  private newTemp(): string {
+    return path.join(this.layout.realStoreDir, `.tmp-${ownerTag()}-${randomBytes(6).toString("hex")}`);
+  }
+
+  /** Make everything under `tmp` durable: per-file fsync for small trees, syncfs for big ones. */
+  private syncTree(tmp: string, entries: number): void {
+    if (entries > FSYNC_EACH_LIMIT) {
+      syncFileSystem(this.layout.realStoreDir);
+      return;
+    }
+    const walk = (p: string): void => {
+      const st = fs.lstatSync(p);
+      if (st.isSymbolicLink()) return; // a symlink's data is its inode, synced with its directory
+      if (st.isDirectory()) for (const n of fs.readdirSync(p)) walk(path.join(p, n));
+      const fd = fs.openSync(p, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+      try {
+        fs.fsyncSync(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
+    };
+    walk(tmp);
+  }
+
+  /** Move a durable temp tree to `p`'s place and register it; the claim must be held. */
+  private install(tmp: string, info: PathInfo, entries: number): void {
+    this.syncTree(tmp, entries);
+    this.crash("add.synced");
+    const dest = this.realPath(info.path);
+    // Whatever is there is unregistered garbage from a crash, and we hold the claim.
+    if (lexists(dest)) {
+      const t = path.join(this.layout.trashDir, `${path.basename(dest)}-${randomBytes(4).toString("hex")}`);
+      fs.renameSync(dest, t);
+      removeTree(t);
+    }
+    fs.renameSync(tmp, dest);
+    fsyncDir(this.layout.realStoreDir);
+    this.crash("add.renamed");
+    this.registerValidPaths([info]);
+    this.crash("add.registered");
+  }
+
+  /**
+   * Register paths whose files are complete and durable, in one transaction. References must be
+   * valid already or among `infos`; claims on them are released.
+   */
+  registerValidPaths(infos: PathInfo[]): void {
+    const batch = new Set(infos.map((i) => i.path));
+    const me = selfId();
+    this.db.env.transactionSync(() => {
+      for (const info of infos) {
+        for (const r of info.references) {
+          if (!batch.has(r) && !this.isValidPath(r)) {
+            throw new CairnError("E_BAD_REFERENCE", `cannot register '${info.path}': its reference '${r}' is not valid`, {
+              path: info.path,
+              reference: r,
+            });
+          }
+        }
+      }
+      for (const info of infos) {
+        const sp = this.parsePath(info.path);
+        const old = this.db.paths.get(sp.hashPart);
+        if (old !== undefined) for (const r of old.references) this.db.referrers.remove(r, old.path);
+        this.db.paths.put(sp.hashPart, info);
+        for (const r of info.references) this.db.referrers.put(r, info.path);
+        const base = path.basename(info.path);
+        const c = this.db.claims.get(base);
+        if (c !== undefined && c.pid === me.pid && c.start === me.start) this.db.claims.remove(base);
+      }
+    });
+  }
+
+  /** `nix-store --add` (recursive) or `--add-fixed sha256` (flat). Returns the store path. */
+  addPath(source: string, opts: AddPathOptions = {}): string {
+    const method = opts.method ?? "recursive";
+    const name = checkName(opts.name ?? path.basename(path.resolve(source)));
+    const tmp = this.newTemp();
+    let sink: FsSink | undefined;
+    try {
+      sink = new FsSink(tmp, { canonical: true, fsyncEach: false, onEntry: () => this.crash("add.entry") });
+      let narHash: Hash;
+      let narSize: number;
+      let ca: string;
+      let sp: StorePath;
+      const narHasher = new Hasher("sha256");
+      if (method === "recursive") {
+        const obs = teeObserver(Buffer.from(source), sink);
+        narSize = writeNar(fsTree(source, obs), (c) => narHasher.update(c), source);
+        narHash = narHasher.digest();
+        sp = makeFixedOutputPath(this.storeDir, name, { method: "recursive", hash: narHash });
+        ca = printContentAddress({ kind: "fixed", method: "recursive", hash: narHash });
+      } else {
+        const flat = new Hasher("sha256");
+        const node = flatFileNode(source, sink, flat);
+        narSize = writeNar(node, (c) => narHasher.update(c), source);
+        narHash = narHasher.digest();
+        const fileHash = flat.digest();
+        sp = makeFixedOutputPath(this.storeDir, name, { method: "flat", hash: fileHash });
+        ca = printContentAddress({ kind: "fixed", method: "flat", hash: fileHash });
+      }
+      this.crash("add.written");
+      const p = this.layout.printPath(sp);
+      if (this.claim(p, tmp) === "valid") {
+        removeTree(tmp);
+        return p;
+      }
+      this.crash("add.claimed");
+      const info: PathInfo = {
+        path: p,
+        narHash: printHash(narHash, "nix32", true),
+        narSize,
+        references: [],
+        registrationTime: this.now(),
+        sigs: [],
+        ca,
+      };
+      try {
+        this.install(tmp, info, sink.entries);
+      } finally {
+        this.releaseClaim(p);
+      }
+      return p;
+    } catch (e) {
+      sink?.abandon();
+      removeTree(tmp);
+      throw e;
+    }
+  }
+
+  /** `builtins.toFile`: a text object whose references are the given (valid) store paths. */
+  addText(name: string, text: string | Uint8Array, references: string[] = []): string {
+    checkName(name);
+    const bytes = typeof text === "string" ? utf8(text) : text;
+    const refs = [...new Set(references)].sort(compareUtf8);
+    const contentHash = hashBytes("sha256", bytes);
+    const sp = makeTextPath(this.storeDir, name, contentHash.bytes, refs.map((r) => this.parsePath(r)));
+    const p = this.layout.printPath(sp);
+    if (this.isValidPath(p)) return p;
+    const tmp = this.newTemp();
+    if (this.claim(p, tmp) === "valid") return p;
+    try {
+      const node: TreeNode = { type: "regular", executable: false, size: bytes.length, contents: () => [bytes] };
+      const sink = new FsSink(tmp, { canonical: true, fsyncEach: false });
+      const narHasher = new Hasher("sha256");
+      const narSize = writeNar(node, (c) => narHasher.update(c));
+      sink.regularRel(Buffer.alloc(0), false);
+      sink.contents(bytes);
+      sink.endRegular();
+      this.crash("add.written");
+      const info: PathInfo = {
+        path: p,
+        narHash: printHash(narHasher.digest(), "nix32", true),
+        narSize,
+        references: refs,
+        registrationTime: this.now(),
+        sigs: [],
+        ca: printContentAddress({ kind: "text", hash: contentHash }),
+      };
+      this.install(tmp, info, 1);
+      return p;
+    } catch (e) {
+      removeTree(tmp);
+      throw e;
+    } finally {
+      this.releaseClaim(p);
+    }
+  }
+
+  /**
+   * Add a store object from a NAR stream whose path and hash are known in advance (copy from a
+   * cache, import). The NAR is checked against `expected` before anything is registered.
+   */
+  addFromNar(read: (n: number) => Uint8Array, atEnd: () => boolean, expected: NarImport): string {
+    const p = expected.path;
+    this.parsePath(p);
+    for (const r of expected.references ?? []) this.parsePath(r);
+    if (this.isValidPath(p)) return p;
+    const tmp = this.newTemp();
+    if (this.claim(p, tmp) === "valid") return p;
+    try {
+      this.crash("import.claimed");
+      const sink = new FsSink(tmp, { canonical: true, fsyncEach: false, onEntry: () => this.crash("import.entry") });
+      const hasher = new Hasher(expected.narHash.algo);
+      let size: number;
+      try {
+        size = parseNarFrom(read, sink, (c) => hasher.update(c));
+      } finally {
+        sink.abandon();
+      }
+      if (!atEnd()) {
+        throw new CairnError("E_NAR_FORMAT", `NAR for '${p}' has trailing data after ${size} bytes`, {
+          path: p,
+          reason: "trailing-data",
+        });
+      }
+      const got = hasher.digest();
+      if (Buffer.compare(got.bytes, expected.narHash.bytes) !== 0) {
+        throw new CairnError(
+          "E_HASH_MISMATCH",
+          `hash mismatch importing path '${p}';\n  specified: ${printHash(expected.narHash, "nix32", true)}\n  got:       ${printHash(got, "nix32", true)}`,
+          { path: p, expected: printHash(expected.narHash, "nix32", true), actual: printHash(got, "nix32", true) },
+        );
+      }
+      if (expected.narSize !== undefined && expected.narSize !== size) {
+        throw new CairnError("E_SIZE_MISMATCH", `size mismatch importing path '${p}': expected ${expected.narSize}, got ${size}`, {
+          path: p,
+          expected: expected.narSize,
+          actual: size,
+        });
+      }
+      const narHash = expected.narHash.algo === "sha256" ? got : parseHash(printHash(got, "nix32", true));
+      const info: PathInfo = {
+        path: p,
+        narHash: printHash(narHash, "nix32", true),
+        narSize: size,
+        references: [...(expected.references ?? [])].sort(compareUtf8),
+        registrationTime: this.now(),
+        sigs: expected.sigs ?? [],
+        ...(expected.deriver !== undefined ? { deriver: expected.deriver } : {}),
+        ...(expected.ca !== undefined ? { ca: expected.ca } : {}),
+      };
+      this.install(tmp, info, sink.entries);
+      return p;
+    } catch (e) {
+      removeTree(tmp);
+      throw e;
+    } finally {
+      this.releaseClaim(p);
+    }
+  }
+
+  /** Remove `p` from the database if nothing valid refers to it (the files become garbage). */
+  invalidatePath(p: string): void {
+    this.db.env.transactionSync(() => {
+      const info = this.queryPathInfo(p);
+      if (info === undefined) return;
+      const referrers = this.queryReferrers(p);
+      if (referrers.length > 0) {
+        throw new CairnError("E_HAS_REFERRERS", `cannot invalidate '${p}': it is referenced by '${referrers[0]}'`, {
+          path: p,
+          referrers,
+        });
+      }
+      for (const r of info.references) this.db.referrers.remove(r, p);
+      this.db.paths.remove(this.parsePath(p).hashPart);
+    });
+  }
+
+  /** Replace the recorded metadata of a valid path (used by verify to record repairs). */
+  updatePathInfo(info: PathInfo): void {
+    this.registerValidPaths([info]);
+  }
+}
+
+function lexists(p: string): boolean {
+  try {
+    fs.lstatSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Mirror the source tree into `sink` as the NAR writer walks it (copy while hashing). */
+function teeObserver(root: Buffer, sink: FsSink): TreeObserver {
+  const rel = (p: Buffer) => p.subarray(root.length);
+  return {
+    directory: (p) => sink.directoryRel(rel(p)),
+    regular: (p, executable) => sink.regularRel(rel(p), executable),
+    contents: (c) => sink.contents(c),
+    endRegular: () => sink.endRegular(),
+    symlink: (p, target) => sink.symlinkRel(rel(p), target),
+    endDirectory: (p) => sink.endDirectoryRel(rel(p)),
+  };
+}
+
+/** A single regular file for flat ingestion: hashed flat and as a non-executable NAR, copied. */
+function flatFileNode(source: string, sink: FsSink, flat: Hasher): TreeNode {
+  const node = fsTree(source);
+  if (node.type !== "regular") {
+    throw new CairnError("E_USAGE", `'${source}' is not a regular file; flat ingestion needs one`, { path: source });
+  }
+  sink.regularRel(Buffer.alloc(0), false);
+  return {
+    type: "regular",
+    executable: false, // Nix writes flat content as a plain file, dropping the execute bit
+    size: node.size,
+    *contents() {
+      for (const c of node.contents()) {
+        flat.update(c);
+        sink.contents(c);
+        yield c;
+      }
+      sink.endRegular();
+    },
+  };
+}
