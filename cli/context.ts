@@ -2,7 +2,8 @@
 // (main.ts alone reads process.env/argv), and the helpers to open the store and print.
 import fs from "node:fs";
 import path from "node:path";
-import { Layout, LocalStore, type StoreHooks } from "../store/index.js";
+import { Layout } from "../store/layout.js";
+import type { LocalStore, StoreHooks } from "../store/local-store.js";
 
 export interface Env {
   CAIRN_ROOT?: string;
@@ -33,7 +34,9 @@ export function resolveLayout(ctx: Context, opts: GlobalOptions): Layout {
   return new Layout(root, storeDir);
 }
 
-export function openStore(ctx: Context, opts: GlobalOptions): LocalStore {
+/** Loaded on demand: lmdb costs ~70 ms to import, which `hash` and `dump` should not pay. */
+export async function openStore(ctx: Context, opts: GlobalOptions): Promise<LocalStore> {
+  const { LocalStore } = await import("../store/local-store.js");
   return LocalStore.open(resolveLayout(ctx, opts), ctx.hooks);
 }
 

@@ -2,7 +2,7 @@
 // The `cairn` command. The only module that reads process.argv/env and calls process.exit;
 // it maps error codes to exit statuses as Nix does and prints one line per failure.
 import { Command, CommanderError } from "commander";
-import { CairnError } from "../store/index.js";
+import { CairnError } from "../store/format/errors.js";
 import { err, type Context } from "./context.js";
 import * as add from "./commands/add.js";
 import * as hash from "./commands/hash.js";

@@ -12,7 +12,7 @@ export function register(program: Command, ctx: Context): void {
       .option("--flat", "hash a single regular file's bytes (nix-store --add-fixed sha256)")
       .option("--name <name>", "store name (default: the base name of PATH)"),
   ).action(async (paths: string[], opts) => {
-    const store = openStore(ctx, opts);
+    const store = await openStore(ctx, opts);
     try {
       for (const p of paths) {
         const sp = store.addPath(p, { method: opts.flat ? "flat" : "recursive", name: opts.name });

@@ -1,6 +1,6 @@
 // cairn dump PATH  (nix-store --dump): the NAR of PATH on stdout.
 import type { Command } from "commander";
-import { dumpPath } from "../../store/index.js";
+import { dumpPath } from "../../store/nar-fs.js";
 import { writeAll, type Context } from "../context.js";
 import { storeOptions } from "../options.js";
 

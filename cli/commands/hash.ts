@@ -1,6 +1,7 @@
 // cairn hash PATH… [--flat] [--base16|--base32|--sri] [--type ALGO]  (nix-hash)
 import type { Command } from "commander";
-import { hashPath, parseHashAlgo, printHash, CairnError, type HashFormat } from "../../store/index.js";
+import { CairnError, parseHashAlgo, printHash, type HashFormat } from "../../store/format/index.js";
+import { hashPath } from "../../store/nar-fs.js";
 import { out, type Context } from "../context.js";
 import { storeOptions } from "../options.js";
 

@@ -1,6 +1,7 @@
 // cairn path-info PATH… [-r] [-s] [-S] [--json]  (nix path-info; JSON in Nix 2.8's layout)
 import type { Command } from "commander";
-import { CairnError, parseHash, printHash, type LocalStore, type PathInfo } from "../../store/index.js";
+import { CairnError, parseHash, printHash } from "../../store/format/index.js";
+import type { LocalStore, PathInfo } from "../../store/local-store.js";
 import { openStore, out, type Context } from "../context.js";
 import { storeOptions } from "../options.js";
 
@@ -37,7 +38,7 @@ export function register(program: Command, ctx: Context): void {
       .option("-S, --closure-size", "print the closure size")
       .option("--json", "print JSON in the layout of nix path-info --json"),
   ).action(async (paths: string[], opts) => {
-    const store = openStore(ctx, opts);
+    const store = await openStore(ctx, opts);
     try {
       const invalid: string[] = [];
       let targets: string[] = [];

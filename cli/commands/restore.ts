@@ -1,6 +1,7 @@
 // cairn restore DIR  (nix-store --restore): unpack a NAR from stdin into DIR (which must not exist).
 import type { Command } from "commander";
-import { FdReader, restorePath } from "../../store/index.js";
+import { FdReader } from "../../store/fd-reader.js";
+import { restorePath } from "../../store/nar-fs.js";
 import type { Context } from "../context.js";
 import { storeOptions } from "../options.js";
 

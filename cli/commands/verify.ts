@@ -1,6 +1,7 @@
 // cairn verify [PATH…|--all] [--check-contents] [--repair]  (nix-store --verify)
 import type { Command } from "commander";
-import { CairnError, verifyStore } from "../../store/index.js";
+import { CairnError } from "../../store/format/index.js";
+import { verifyStore } from "../../store/verify.js";
 import { err, openStore, out, type Context } from "../context.js";
 import { storeOptions } from "../options.js";
 
@@ -15,7 +16,7 @@ export function register(program: Command, ctx: Context): void {
       .option("--repair", "repair what can be repaired")
       .option("--json", "print the report as JSON"),
   ).action(async (paths: string[], opts) => {
-    const store = openStore(ctx, opts);
+    const store = await openStore(ctx, opts);
     try {
       const live = ctx.stderrIsTTY && !opts.json;
       const report = verifyStore(store, {
