@@ -517,7 +517,7 @@ describe("mutated NARs", () => {
       { numRuns: RUNS },
     );
     // The mutations must reach the interesting checks, not just the first one.
-    for (const r of ["accepted", "truncated", "too-large", "too-long", "unexpected-token", "bad-padding", "bad-name", "unsorted", "unknown-type", "trailing-data"]) {
+    for (const r of ["accepted", "truncated", "too-large", "too-long", "unexpected-token", "bad-padding", "bad-name", "unsorted", "unknown-type", "trailing-data", "bad-target", "bad-executable", "not-a-nar"]) {
       expect([...outcomes.keys()].some((k) => k.endsWith(r)), r).toBe(true);
     }
     if (process.env.CAIRN_PROPERTY_STATS) console.log(Object.fromEntries([...outcomes].sort()));
