@@ -69,15 +69,17 @@ function regularNode(p: Buffer, obs: TreeObserver | undefined): TreeNode {
       try {
         const buf = (readBuf ??= Buffer.allocUnsafe(READ_CHUNK));
         let left = size;
-        // Read one byte past the expected end, so a growing file is noticed.
+        // Ask for one byte more than expected: a short read is the end of the file, and a
+        // file that grew is noticed without an extra read(2) per file.
         for (;;) {
-          const n = fs.readSync(fd, buf, 0, Math.min(buf.length, left + 1), null);
+          const want = Math.min(buf.length, left + 1);
+          const n = fs.readSync(fd, buf, 0, want, null);
           if (n === 0) break;
           const chunk = buf.subarray(0, n);
           obs?.contents?.(chunk);
           yield chunk;
           left -= n;
-          if (left < 0) break;
+          if (left < 0 || n < want) break;
         }
         obs?.endRegular?.();
       } finally {

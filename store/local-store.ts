@@ -30,6 +30,7 @@ import { FsSink } from "./fs-sink.js";
 import { removeTree } from "./remove-tree.js";
 import { fsyncDir, syncFileSystem } from "./syncfs.js";
 import { isAlive, ownerTag, selfId } from "./process-id.js";
+import { ParallelHasher } from "./parallel-hasher.js";
 
 export type PathInfo = PathInfoRecord;
 
@@ -193,6 +194,7 @@ export class LocalStore {
         return true;
       });
       if (removed && d.tmp !== undefined && path.basename(d.tmp).startsWith(".tmp-")) {
+        this.crash("recover.claim-dropped");
         removeTree(path.join(this.layout.realStoreDir, path.basename(d.tmp)));
       }
     }
@@ -240,6 +242,7 @@ export class LocalStore {
     if (lexists(dest)) {
       const t = path.join(this.layout.trashDir, `${path.basename(dest)}-${randomBytes(4).toString("hex")}`);
       fs.renameSync(dest, t);
+      this.crash("add.trashed");
       removeTree(t);
     }
     fs.renameSync(tmp, dest);
@@ -292,7 +295,7 @@ export class LocalStore {
       let narSize: number;
       let ca: string;
       let sp: StorePath;
-      const narHasher = new Hasher("sha256");
+      const narHasher = new ParallelHasher("sha256");
       if (method === "recursive") {
         const obs = teeObserver(Buffer.from(source), sink);
         narSize = writeNar(fsTree(source, obs), (c) => narHasher.update(c), source);

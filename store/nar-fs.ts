@@ -4,13 +4,14 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { CairnError, Hasher, writeNar, parseNarFrom, type Hash, type HashAlgo, type ByteSink } from "./format/index.js";
 import { fsTree } from "./fs-tree.js";
+import { ParallelHasher } from "./parallel-hasher.js";
 import { FsSink } from "./fs-sink.js";
 import { removeTree } from "./remove-tree.js";
 
 /** NAR hash of `p` (or, with `flat`, the hash of a regular file's bytes). Nix: nix-hash. */
 export function hashPath(p: string, opts: { flat?: boolean; algo?: HashAlgo } = {}): { hash: Hash; narSize?: number } {
-  const h = new Hasher(opts.algo ?? "sha256");
   if (opts.flat) {
+    const h = new Hasher(opts.algo ?? "sha256");
     const node = fsTree(p);
     if (node.type !== "regular") {
       throw new CairnError("E_USAGE", `'${p}' is not a regular file; --flat needs one`, { path: p });
@@ -18,8 +19,9 @@ export function hashPath(p: string, opts: { flat?: boolean; algo?: HashAlgo } = 
     for (const c of node.contents()) h.update(c);
     return { hash: h.digest() };
   }
-  const narSize = writeNar(fsTree(p), (c) => h.update(c), p);
-  return { hash: h.digest(), narSize };
+  const ph = new ParallelHasher(opts.algo ?? "sha256");
+  const narSize = writeNar(fsTree(p), (c) => ph.update(c), p);
+  return { hash: ph.digest(), narSize };
 }
 
 export function dumpPath(p: string, sink: ByteSink): number {

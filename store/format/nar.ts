@@ -45,9 +45,8 @@ class TokenWriter {
   }
   flush(): void {
     if (this.pos > 0) {
+      // The buffer is reused: sinks consume chunks during the call (ByteSink's contract).
       this.sink(this.buf.subarray(0, this.pos));
-      // The sink may not keep the chunk; a fresh buffer makes that safe even if it does.
-      this.buf = Buffer.allocUnsafe(BUF_SIZE);
       this.pos = 0;
     }
   }
@@ -79,6 +78,13 @@ class TokenWriter {
       this.size += p;
     }
   }
+  /** Pre-serialised tokens. */
+  raw(b: Uint8Array): void {
+    this.room(b.length);
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
+    this.size += b.length;
+  }
   str(b: Uint8Array): void {
     this.int(b.length);
     this.bytes(b);
@@ -86,23 +92,27 @@ class TokenWriter {
   }
 }
 
-const T = (s: string) => new Uint8Array(Buffer.from(s, "latin1"));
-const MAGIC = T("nix-archive-1");
-const OPEN = T("(");
-const CLOSE = T(")");
-const TYPE = T("type");
-const REGULAR = T("regular");
-const EXECUTABLE = T("executable");
-const EMPTY = new Uint8Array(0);
-const CONTENTS = T("contents");
-const SYMLINK = T("symlink");
-const TARGET = T("target");
-const DIRECTORY = T("directory");
-const ENTRY = T("entry");
-const NAME = T("name");
-const NODE = T("node");
+/** Serialised tokens, concatenated: each sequence is one copy into the output buffer. */
+function ser(...tokens: string[]): Uint8Array {
+  const parts: Buffer[] = [];
+  for (const t of tokens) {
+    const b = Buffer.from(t, "latin1");
+    const len = Buffer.alloc(8);
+    len.writeUInt32LE(b.length, 0);
+    parts.push(len, b, Buffer.alloc((8 - (b.length % 8)) % 8));
+  }
+  return new Uint8Array(Buffer.concat(parts));
+}
+const MAGIC = ser("nix-archive-1");
+const REGULAR_HEAD = ser("(", "type", "regular", "contents");
+const EXECUTABLE_HEAD = ser("(", "type", "regular", "executable", "", "contents");
+const SYMLINK_HEAD = ser("(", "type", "symlink", "target");
+const DIRECTORY_HEAD = ser("(", "type", "directory");
+const ENTRY_HEAD = ser("entry", "(", "name");
+const NODE = ser("node");
+const CLOSE = ser(")");
 
-function checkEntryName(name: Uint8Array, path: string): void {
+function checkEntryName(name: Uint8Array, pathOf: PathOf): void {
   const bad =
     name.length === 0 ||
     name.length > NAR_MAX_NAME ||
@@ -110,20 +120,18 @@ function checkEntryName(name: Uint8Array, path: string): void {
     name.includes(0) ||
     (name.length === 1 && name[0] === 0x2e) ||
     (name.length === 2 && name[0] === 0x2e && name[1] === 0x2e);
-  if (bad) throw new CairnError("E_NAR_FORMAT", `invalid file name in '${path}'`, { path, reason: "bad-name" });
+  if (bad) {
+    const path = pathOf();
+    throw new CairnError("E_NAR_FORMAT", `invalid file name in '${path}'`, { path, reason: "bad-name" });
+  }
 }
 
-function writeNode(w: TokenWriter, node: TreeNode, depth: number, path: string): void {
-  w.str(OPEN);
-  w.str(TYPE);
+type PathOf = () => string;
+
+function writeNode(w: TokenWriter, node: TreeNode, depth: number, pathOf: PathOf): void {
   switch (node.type) {
     case "regular": {
-      w.str(REGULAR);
-      if (node.executable) {
-        w.str(EXECUTABLE);
-        w.str(EMPTY);
-      }
-      w.str(CONTENTS);
+      w.raw(node.executable ? EXECUTABLE_HEAD : REGULAR_HEAD);
       w.int(node.size);
       let n = 0;
       for (const chunk of node.contents()) {
@@ -132,6 +140,7 @@ function writeNode(w: TokenWriter, node: TreeNode, depth: number, path: string):
         w.bytes(chunk);
       }
       if (n !== node.size) {
+        const path = pathOf();
         throw new CairnError("E_IO", `file '${path}' changed size while being read (${node.size} -> ${n} bytes)`, {
           path,
         });
@@ -141,50 +150,51 @@ function writeNode(w: TokenWriter, node: TreeNode, depth: number, path: string):
     }
     case "symlink":
       if (node.target.length === 0 || node.target.length > NAR_MAX_TARGET || node.target.includes(0)) {
+        const path = pathOf();
         throw new CairnError("E_NAR_FORMAT", `symlink '${path}' has an invalid target`, { path, reason: "bad-target" });
       }
-      w.str(SYMLINK);
-      w.str(TARGET);
+      w.raw(SYMLINK_HEAD);
       w.str(node.target);
       break;
     case "directory": {
       if (depth >= NAR_MAX_DEPTH) {
+        const path = pathOf();
         throw new CairnError("E_NAR_FORMAT", `'${path}' exceeds the maximum directory depth of ${NAR_MAX_DEPTH}`, {
           path,
           reason: "too-deep",
         });
       }
-      w.str(DIRECTORY);
-      const entries = [...node.entries()].sort((a, b) => compareBytes(a[0], b[0]));
+      w.raw(DIRECTORY_HEAD);
+      // Buffer.compare is native and compares unsigned bytes, as Nix's std::string order does.
+      const entries = [...node.entries()].sort((a, b) => Buffer.compare(a[0], b[0]));
       let prev: Uint8Array | undefined;
       for (const [name, child] of entries) {
-        const childPath = `${path}/${Buffer.from(name).toString()}`;
+        const childPath = () => `${pathOf()}/${Buffer.from(name).toString()}`;
         checkEntryName(name, childPath);
         // Two entries with one name would make a NAR that no reader accepts ("not sorted").
         if (prev !== undefined && compareBytes(prev, name) === 0) {
-          throw new CairnError("E_NAR_FORMAT", `duplicate file name '${childPath}'`, { path: childPath, reason: "duplicate-name" });
+          const path = childPath();
+          throw new CairnError("E_NAR_FORMAT", `duplicate file name '${path}'`, { path, reason: "duplicate-name" });
         }
         prev = name;
-        w.str(ENTRY);
-        w.str(OPEN);
-        w.str(NAME);
+        w.raw(ENTRY_HEAD);
         w.str(name);
-        w.str(NODE);
+        w.raw(NODE);
         writeNode(w, child(), depth + 1, childPath);
-        w.str(CLOSE);
+        w.raw(CLOSE);
       }
       node.end?.();
       break;
     }
   }
-  w.str(CLOSE);
+  w.raw(CLOSE);
 }
 
 /** Serialise `root` as a NAR into `sink`; returns the NAR's size in bytes. */
 export function writeNar(root: TreeNode, sink: ByteSink, rootPath = ""): number {
   const w = new TokenWriter(sink);
-  w.str(MAGIC);
-  writeNode(w, root, 0, rootPath);
+  w.raw(MAGIC);
+  writeNode(w, root, 0, () => rootPath);
   w.flush();
   return w.size;
 }
