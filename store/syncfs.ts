@@ -6,8 +6,11 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import { CairnError } from "./format/index.js";
 
+// By absolute path first: a caller's PATH need not contain coreutils.
+const SYNC = ["/usr/bin/sync", "/bin/sync"].find((p) => fs.existsSync(p)) ?? "sync";
+
 export function syncFileSystem(dir: string): void {
-  const r = spawnSync("sync", ["-f", dir], { stdio: ["ignore", "ignore", "pipe"] });
+  const r = spawnSync(SYNC, ["-f", dir], { stdio: ["ignore", "ignore", "pipe"] });
   if (r.error || r.status !== 0) {
     throw new CairnError("E_IO", `cannot sync the file system of '${dir}': ${r.error?.message ?? r.stderr.toString().trim()}`, {
       path: dir,

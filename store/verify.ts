@@ -44,11 +44,16 @@ interface CanonIssue {
   why: string;
 }
 
-function canonicalIssues(root: string, storeUid: number): CanonIssue[] {
+const SLASH = Buffer.from("/");
+const child = (p: Buffer, n: Buffer) => Buffer.concat([p, SLASH, n]);
+
+function canonicalIssues(rootPath: string, storeUid: number): CanonIssue[] {
   const issues: CanonIssue[] = [];
-  const walk = (p: string) => {
+  const root = Buffer.from(rootPath);
+  // Buffer paths: entry names need not be UTF-8.
+  const walk = (p: Buffer) => {
     const st = fs.lstatSync(p);
-    const rel = path.relative(root, p) || ".";
+    const rel = p.length === root.length ? "." : p.subarray(root.length + 1).toString();
     const perm = st.mode & 0o7777;
     if (st.isSymbolicLink()) {
       // only the mtime of a symlink is canonicalised
@@ -62,7 +67,7 @@ function canonicalIssues(root: string, storeUid: number): CanonIssue[] {
     }
     if (st.mtimeMs !== 1000) issues.push({ file: rel, why: `mtime ${st.mtimeMs / 1000}, expected 1` });
     if (st.uid !== storeUid) issues.push({ file: rel, why: `owned by uid ${st.uid}, expected ${storeUid}` });
-    if (st.isDirectory()) for (const n of fs.readdirSync(p)) walk(path.join(p, n));
+    if (st.isDirectory()) for (const n of fs.readdirSync(p, { encoding: "buffer" })) walk(child(p, n));
   };
   walk(root);
   return issues;
@@ -71,7 +76,7 @@ function canonicalIssues(root: string, storeUid: number): CanonIssue[] {
 /** Restore canonical metadata through fds (never following symlinks). */
 function recanonicalise(root: string): void {
   const { O_RDONLY, O_NOFOLLOW } = fs.constants;
-  const walk = (p: string) => {
+  const walk = (p: Buffer) => {
     const st = fs.lstatSync(p);
     if (st.isSymbolicLink()) {
       fs.lutimesSync(p, 1, 1);
@@ -84,7 +89,7 @@ function recanonicalise(root: string): void {
       } finally {
         fs.closeSync(fd);
       }
-      for (const n of fs.readdirSync(p)) walk(path.join(p, n));
+      for (const n of fs.readdirSync(p, { encoding: "buffer" })) walk(child(p, n));
     }
     const fd = fs.openSync(p, O_RDONLY | O_NOFOLLOW);
     try {
@@ -95,7 +100,7 @@ function recanonicalise(root: string): void {
       fs.closeSync(fd);
     }
   };
-  walk(root);
+  walk(Buffer.from(root));
 }
 
 export function verifyStore(store: LocalStore, opts: VerifyOptions = {}): VerifyReport {
