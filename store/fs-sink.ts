@@ -8,6 +8,12 @@ import { CairnError, type NarEvents } from "./format/index.js";
 const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW, O_RDONLY, O_DIRECTORY } = fs.constants;
 const SLASH = Buffer.from("/");
 
+let umaskCache: number | undefined;
+function umaskStripsReadOrExec(): boolean {
+  umaskCache ??= process.umask();
+  return (umaskCache & 0o555) !== 0;
+}
+
 export interface FsSinkOptions {
   /** Store objects: read-only modes and mtime 1. Otherwise Nix's restore modes (0666/0777 - umask). */
   canonical: boolean;
@@ -96,8 +102,9 @@ export class FsSink implements NarEvents {
     const fd = this.fd;
     try {
       if (this.opts.canonical) {
-        // A umask could have stripped bits at creation; set the exact mode through our fd.
-        fs.fchmodSync(fd, this.executable ? 0o555 : 0o444);
+        // open() applied the umask; only a umask that strips read or execute bits needs a fix-up
+        // (skipping it saves one syscall per file in the common case).
+        if (umaskStripsReadOrExec()) fs.fchmodSync(fd, this.executable ? 0o555 : 0o444);
         fs.futimesSync(fd, 1, 1);
       }
       if (this.opts.fsyncEach) fs.fsyncSync(fd);
