@@ -20,6 +20,7 @@ export type ErrorCode =
   | "E_HAS_REFERRERS"
   | "E_BAD_REFERENCE"
   | "E_IO"
+  | "E_BAD_DERIVATION"
   | "E_USAGE";
 
 export class CairnError extends Error {

@@ -8,3 +8,5 @@ export * from "./content-address.js";
 export * from "./nar.js";
 export * from "./nar-reader.js";
 export * from "./references.js";
+export * from "./derivation.js";
+export * from "./derivation-json.js";

@@ -1,0 +1,267 @@
+// Store derivations: the model, ATerm printing and parsing, hashDerivationModulo, output paths.
+// Nix: src/libstore/derivations.cc (unparse, parseDerivation, hashDerivationModulo).
+//
+// Every string in a Derivation is a *byte string*: a JS string whose code units are the bytes
+// (latin1), so ATerm text round-trips byte-exactly, non-UTF-8 included, and the default JS string
+// order is Nix's byte order. `byteString`/`fromByteString` convert at the edges.
+import { CairnError } from "./errors.js";
+import { sha256 } from "./hash.js";
+import { toHex } from "./bytes.js";
+
+export interface DerivationOutput {
+  /** Full store path ("" while masked). */
+  path: string;
+  /** "" for input-addressed outputs; `sha256`, `r:sha256`, … for fixed ones. */
+  hashAlgo: string;
+  /** Lower-case base16, or "". */
+  hash: string;
+}
+
+export interface Derivation {
+  outputs: Map<string, DerivationOutput>;
+  /** `.drv` path -> output names */
+  inputDrvs: Map<string, Set<string>>;
+  inputSrcs: Set<string>;
+  platform: string;
+  builder: string;
+  args: string[];
+  env: Map<string, string>;
+}
+
+/** A UTF-8 JS string as a byte string. */
+export function byteString(s: string): string {
+  // Pure ASCII (the common case) is already its own byte string.
+  // eslint-disable-next-line no-control-regex
+  return /^[\x00-\x7f]*$/.test(s) ? s : Buffer.from(s, "utf8").toString("latin1");
+}
+
+/** A byte string back to a JS string (invalid UTF-8 becomes U+FFFD). */
+export function fromByteString(b: string): string {
+  // eslint-disable-next-line no-control-regex
+  return /^[\x00-\x7f]*$/.test(b) ? b : Buffer.from(b, "latin1").toString("utf8");
+}
+
+const byteOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const sorted = <T>(m: Map<string, T>) => [...m].sort((a, b) => byteOrder(a[0], b[0]));
+
+function escape(s: string): string {
+  let out = '"';
+  let start = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    let r: string | undefined;
+    if (c === 0x22) r = '\\"';
+    else if (c === 0x5c) r = "\\\\";
+    else if (c === 0x0a) r = "\\n";
+    else if (c === 0x0d) r = "\\r";
+    else if (c === 0x09) r = "\\t";
+    if (r !== undefined) {
+      out += s.slice(start, i) + r;
+      start = i + 1;
+    }
+  }
+  return out + s.slice(start) + '"';
+}
+
+const raw = (s: string) => `"${s}"`;
+const list = (xs: string[]) => `[${xs.join(",")}]`;
+
+/**
+ * ATerm text of `drv` as a byte string. `inputDrvsOverride` replaces the inputDrvs list (the
+ * modulo hash prints hex hashes in place of .drv paths).
+ */
+export function printDerivation(drv: Derivation, inputDrvsOverride?: Map<string, Set<string>>): string {
+  const outs = sorted(drv.outputs).map(([n, o]) => `(${raw(n)},${raw(o.path)},${raw(o.hashAlgo)},${raw(o.hash)})`);
+  const ins = sorted(inputDrvsOverride ?? drv.inputDrvs).map(
+    ([p, names]) => `(${raw(p)},${list([...names].sort(byteOrder).map(raw))})`,
+  );
+  const srcs = [...drv.inputSrcs].sort(byteOrder).map(raw);
+  const env = sorted(drv.env).map(([k, v]) => `(${escape(k)},${escape(v)})`);
+  return (
+    `Derive(${list(outs)},${list(ins)},${list(srcs)},${raw(drv.platform)},${escape(drv.builder)},` +
+    `${list(drv.args.map(escape))},${list(env)})`
+  );
+}
+
+export function derivationBytes(drv: Derivation, inputDrvsOverride?: Map<string, Set<string>>): Uint8Array {
+  return new Uint8Array(Buffer.from(printDerivation(drv, inputDrvsOverride), "latin1"));
+}
+
+// ---- parsing ----------------------------------------------------------------------------------
+
+class AtermReader {
+  pos = 0;
+  constructor(
+    private readonly s: string,
+    private readonly what: string,
+  ) {}
+
+  fail(expected: string): never {
+    const got = this.pos < this.s.length ? JSON.stringify(this.s.slice(this.pos, this.pos + 12)) : "end of input";
+    throw new CairnError("E_BAD_DERIVATION", `${this.what}: expected ${expected} at byte ${this.pos}, got ${got}`, {
+      input: this.what,
+      offset: this.pos,
+    });
+  }
+  expect(lit: string): void {
+    if (!this.s.startsWith(lit, this.pos)) this.fail(`'${lit}'`);
+    this.pos += lit.length;
+  }
+  peek(c: string): boolean {
+    return this.s[this.pos] === c;
+  }
+  string(): string {
+    if (!this.peek('"')) this.fail("a string");
+    this.pos++;
+    let out = "";
+    let start = this.pos;
+    for (;;) {
+      if (this.pos >= this.s.length) this.fail("a closing '\"'");
+      const c = this.s.charCodeAt(this.pos);
+      if (c === 0x22) break;
+      if (c === 0x5c) {
+        out += this.s.slice(start, this.pos);
+        this.pos++;
+        if (this.pos >= this.s.length) this.fail("an escaped character");
+        const e = this.s[this.pos]!;
+        out += e === "n" ? "\n" : e === "r" ? "\r" : e === "t" ? "\t" : e;
+        start = this.pos + 1;
+      }
+      this.pos++;
+    }
+    out += this.s.slice(start, this.pos);
+    this.pos++;
+    return out;
+  }
+  path(): string {
+    const p = this.string();
+    if (!p.startsWith("/")) {
+      this.pos -= p.length + 2;
+      this.fail("an absolute path");
+    }
+    return p;
+  }
+  /** `[` item (`,` item)* `]` */
+  list<T>(item: () => T): T[] {
+    this.expect("[");
+    const out: T[] = [];
+    if (this.peek("]")) {
+      this.pos++;
+      return out;
+    }
+    for (;;) {
+      out.push(item());
+      if (this.peek(",")) {
+        this.pos++;
+        continue;
+      }
+      this.expect("]");
+      return out;
+    }
+  }
+  end(): void {
+    if (this.pos !== this.s.length) this.fail("end of input");
+  }
+}
+
+/** Parse ATerm bytes (or a byte string). `what` names the input in errors. */
+export function parseDerivation(text: Uint8Array | string, what = "derivation"): Derivation {
+  const s = typeof text === "string" ? text : Buffer.from(text).toString("latin1");
+  const r = new AtermReader(s, what);
+  const unique = <T>(m: Map<string, T>, k: string, v: T, kind: string) => {
+    if (m.has(k)) {
+      throw new CairnError("E_BAD_DERIVATION", `${what}: duplicate ${kind} '${fromByteString(k)}'`, { input: what, key: k });
+    }
+    m.set(k, v);
+  };
+  r.expect("Derive(");
+  const outputs = new Map<string, DerivationOutput>();
+  for (const [n, o] of r.list(() => {
+    r.expect("(");
+    const name = r.string();
+    r.expect(",");
+    const path = r.string();
+    r.expect(",");
+    const hashAlgo = r.string();
+    r.expect(",");
+    const hash = r.string();
+    r.expect(")");
+    return [name, { path, hashAlgo, hash }] as const;
+  })) {
+    unique(outputs, n, o, "output");
+  }
+  r.expect(",");
+  const inputDrvs = new Map<string, Set<string>>();
+  for (const [p, names] of r.list(() => {
+    r.expect("(");
+    const p = r.path();
+    r.expect(",");
+    const names = r.list(() => r.string());
+    r.expect(")");
+    return [p, new Set(names)] as const;
+  })) {
+    unique(inputDrvs, p, names, "input derivation");
+  }
+  r.expect(",");
+  const inputSrcs = new Set(r.list(() => r.path()));
+  r.expect(",");
+  const platform = r.string();
+  r.expect(",");
+  const builder = r.string();
+  r.expect(",");
+  const args = r.list(() => r.string());
+  r.expect(",");
+  const env = new Map<string, string>();
+  for (const [k, v] of r.list(() => {
+    r.expect("(");
+    const k = r.string();
+    r.expect(",");
+    const v = r.string();
+    r.expect(")");
+    return [k, v] as const;
+  })) {
+    unique(env, k, v, "environment variable");
+  }
+  r.expect(")");
+  r.end();
+  return { outputs, inputDrvs, inputSrcs, platform, builder, args, env };
+}
+
+// ---- hashes -----------------------------------------------------------------------------------
+
+export function isFixedOutput(drv: Derivation): boolean {
+  const out = drv.outputs.get("out");
+  return drv.outputs.size === 1 && out !== undefined && out.hash !== "";
+}
+
+/**
+ * Nix's hashDerivationModulo. `lookup(drvPath)` gives the modulo hash of an input derivation
+ * (callers memoise: eval from what it made, import from the .drv files it read). For a new
+ * derivation, pass it masked (output paths and their env variables empty).
+ */
+export function hashDerivationModulo(drv: Derivation, lookup: (drvPath: string) => Uint8Array): Uint8Array {
+  if (isFixedOutput(drv)) {
+    const o = drv.outputs.get("out")!;
+    return sha256(Buffer.from(`fixed:out:${o.hashAlgo}:${o.hash}:${o.path}`, "latin1"));
+  }
+  // Inputs with equal modulo hashes merge (two fixed-output .drv files with one output path).
+  const replaced = new Map<string, Set<string>>();
+  for (const [p, names] of drv.inputDrvs) {
+    const k = toHex(lookup(p));
+    const set = replaced.get(k) ?? new Set<string>();
+    for (const n of names) set.add(n);
+    replaced.set(k, set);
+  }
+  return sha256(derivationBytes(drv, replaced));
+}
+
+/** The masked form of `drv`: every output path and the env variable of every output emptied. */
+export function maskOutputs(drv: Derivation): Derivation {
+  const outputs = new Map<string, DerivationOutput>();
+  const env = new Map(drv.env);
+  for (const [n, o] of drv.outputs) {
+    outputs.set(n, { ...o, path: "" });
+    env.set(n, "");
+  }
+  return { ...drv, outputs, env };
+}
