@@ -1,2 +1,11 @@
-// The library: `import { … } from "cairn"`. Recipes' API (derivation, toFile, …) joins it with eval/.
-export * from "./store/index.js";
+// The library: `import { … } from "cairn"`. Recipes use derivation, toFile, path, fetchurl.
+export * from "./eval/index.js";
+export {
+  CairnError,
+  isCairnError,
+  type ErrorCode,
+  parseHash,
+  printHash,
+  type Hash,
+  type HashAlgo,
+} from "./store/format/index.js";

@@ -21,6 +21,7 @@ export type ErrorCode =
   | "E_BAD_REFERENCE"
   | "E_IO"
   | "E_BAD_DERIVATION"
+  | "E_EVAL"
   | "E_USAGE";
 
 export class CairnError extends Error {

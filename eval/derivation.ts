@@ -1,0 +1,226 @@
+// `derivation(attrs)`: Nix's builtins.derivation. Nix: src/libexpr/primops.cc
+// (prim_derivationStrict) and primops/derivation.nix. NIX-COMPAT.md §5.4–§5.6.
+import {
+  CairnError,
+  byteString,
+  checkName,
+  compareUtf8,
+  derivationBytes,
+  hashDerivationModulo,
+  makeFixedOutputPath,
+  makeOutputPath,
+  makeTextPath,
+  maskOutputs,
+  parseHash,
+  parseHashAlgo,
+  parseStorePath,
+  printStorePath,
+  sha256,
+  toHex,
+  type Derivation as Drv,
+  type DerivationOutput as DrvOutput,
+  type HashAlgo,
+} from "../store/format/index.js";
+import { type Context, coerceToString, emptyContext } from "./coerce.js";
+import { evalState, type EvalState, type MadeDerivation } from "./state.js";
+import { toJson } from "./structured.js";
+import { ORIGIN, type Derivation, type DerivationAttrs, type DerivationOutput } from "./values.js";
+
+/** Attributes that never reach the environment. */
+const NOT_ENV = new Set(["args", "__ignoreNulls", "__structuredAttrs", "__contentAddressed", "__impure"]);
+
+function fail(name: string, msg: string, data: Record<string, unknown> = {}): never {
+  throw new CairnError("E_EVAL", `derivation '${name}': ${msg}`, { derivation: name, ...data });
+}
+
+function moduloOf(state: EvalState, drvPath: string): Uint8Array {
+  const made = state.drvs.get(drvPath);
+  if (made === undefined) throw new CairnError("E_EVAL", `unknown input derivation '${drvPath}'`, { drvPath });
+  made.modulo ??= hashDerivationModulo(made.drv, (p) => moduloOf(state, p));
+  return made.modulo;
+}
+
+interface FixedInfo {
+  algo: HashAlgo;
+  hex: string;
+  method: "flat" | "recursive";
+  hashBytes: Uint8Array;
+}
+
+function fixedOutput(name: string, str: (k: string) => string | undefined): FixedInfo | undefined {
+  const hashStr = str("outputHash");
+  if (hashStr === undefined) return undefined;
+  const algoStr = str("outputHashAlgo");
+  const mode = str("outputHashMode") ?? "flat";
+  if (mode !== "flat" && mode !== "recursive") fail(name, `invalid outputHashMode '${mode}', expected "flat" or "recursive"`);
+  let h;
+  try {
+    h = parseHash(hashStr, algoStr ? parseHashAlgo(algoStr) : undefined);
+  } catch (e) {
+    fail(name, `invalid outputHash: ${(e as Error).message}`);
+  }
+  return { algo: h.algo, hex: toHex(h.bytes), method: mode, hashBytes: h.bytes };
+}
+
+/** Make the derivation value recipes see. Output values are frozen objects with an identity. */
+function makeValue<O extends string>(made: MadeDerivation, outputNames: O[], system: string, attrs: Readonly<Record<string, unknown>>): Derivation<O> {
+  const state = evalState();
+  const outs = new Map<string, DerivationOutput>();
+  for (const o of outputNames) {
+    const outPath = made.drv.outputs.get(o)!.path;
+    const key = `${made.drvPath}!${o}`;
+    const v = {
+      type: "derivation" as const,
+      name: made.name,
+      drvPath: made.drvPath,
+      outPath,
+      outputName: o,
+      system,
+      toString() {
+        // Remember which derivation was turned into text: resolves fixed outputs sharing a path.
+        state.stringified.add(key);
+        return outPath;
+      },
+      [Symbol.toPrimitive]() {
+        state.stringified.add(key);
+        return outPath;
+      },
+      [ORIGIN]: { drvPath: made.drvPath, output: o },
+    };
+    outs.set(o, v);
+  }
+  const first = outs.get(outputNames[0]!)!;
+  const all = outputNames.map((o) => outs.get(o)!);
+  const value: Record<string | symbol, unknown> = {
+    ...first,
+    outputs: Object.freeze([...outputNames]),
+    all: Object.freeze(all),
+    drvAttrs: attrs,
+  };
+  for (const [o, v] of outs) {
+    Object.assign(v, { outputs: value.outputs, all: value.all, drvAttrs: attrs });
+    if (!(o in value)) value[o] = v;
+  }
+  for (const v of outs.values()) {
+    for (const [o2, v2] of outs) if (!(o2 in v)) (v as unknown as Record<string, unknown>)[o2] = v2;
+    Object.freeze(v);
+  }
+  return Object.freeze(value) as unknown as Derivation<O>;
+}
+
+/** Nix's builtins.derivation. */
+export function derivation<const O extends string = "out">(attrs: DerivationAttrs & { outputs?: readonly O[] }): Derivation<O> {
+  const state = evalState();
+  if (typeof attrs !== "object" || attrs === null) throw new CairnError("E_EVAL", "derivation: expected an attribute set");
+  const rawName = attrs.name;
+  if (typeof rawName !== "string") throw new CairnError("E_EVAL", "derivation: required attribute 'name' is missing or not a string");
+  const name = rawName;
+  try {
+    checkName(name, "derivation name");
+    if (name.endsWith(".drv")) throw new Error("derivation names are not allowed to end in '.drv'");
+    checkName(`${name}.drv`, "derivation name");
+  } catch (e) {
+    fail(name, (e as Error).message);
+  }
+  const structured = attrs.__structuredAttrs === true;
+  const ignoreNulls = attrs.__ignoreNulls === true;
+  const ctx: Context = emptyContext();
+  const env = new Map<string, string>();
+  const args: string[] = [];
+  const keys = Object.keys(attrs)
+    .filter((k) => attrs[k] !== undefined && !(ignoreNulls && attrs[k] === null))
+    .sort(compareUtf8);
+  const strAttr = (k: string): string | undefined => {
+    const v = attrs[k];
+    if (v === undefined || (ignoreNulls && v === null)) return undefined;
+    if (structured && typeof v !== "string") fail(name, `attribute '${k}' must be a string with __structuredAttrs`);
+    return coerceToString(state, v, ctx, `derivation '${name}', attribute '${k}'`);
+  };
+
+  // outputs
+  let outputNames: string[] = ["out"];
+  if (attrs.outputs !== undefined) {
+    const v = attrs.outputs as unknown;
+    if (!Array.isArray(v) || v.some((o) => typeof o !== "string")) fail(name, "'outputs' must be a list of strings");
+    const joined = (v as string[]).join(" ");
+    outputNames = joined.split(/[ \t\n\r]+/).filter((s) => s !== "");
+    if (outputNames.length === 0) fail(name, "derivation cannot have an empty set of outputs");
+    const seen = new Set<string>();
+    for (const o of outputNames) {
+      if (o === "drv") fail(name, "invalid derivation output name 'drv'");
+      if (seen.has(o)) fail(name, `duplicate derivation output '${o}'`);
+      seen.add(o);
+      try {
+        checkName(o === "out" ? name : `${name}-${o}`, "output name");
+      } catch (e) {
+        fail(name, `invalid output name '${o}': ${(e as Error).message}`);
+      }
+    }
+  }
+
+  // args
+  if (attrs.args !== undefined) {
+    if (!Array.isArray(attrs.args)) fail(name, "'args' must be a list");
+    (attrs.args as unknown[]).forEach((a, i) => args.push(coerceToString(state, a, ctx, `derivation '${name}', args[${i}]`)));
+  }
+
+  const builder = strAttr("builder");
+  const system = strAttr("system");
+  if (builder === undefined || builder === "") fail(name, "required attribute 'builder' is missing");
+  if (system === undefined || system === "") fail(name, "required attribute 'system' is missing");
+
+  if (structured) {
+    const json: Record<string, unknown> = {};
+    for (const k of keys) if (!NOT_ENV.has(k)) json[k] = attrs[k];
+    env.set("__json", toJson(state, json, ctx, `derivation '${name}'`));
+  } else {
+    for (const k of keys) {
+      if (NOT_ENV.has(k)) continue;
+      env.set(k, coerceToString(state, attrs[k], ctx, `derivation '${name}', attribute '${k}'`));
+    }
+  }
+
+  const fixed = fixedOutput(name, (k) => (k in attrs ? (structured ? (attrs[k] as string) : env.get(k)) : undefined));
+  if (fixed !== undefined && (outputNames.length !== 1 || outputNames[0] !== "out")) {
+    fail(name, "multiple outputs are not supported in fixed-output derivations");
+  }
+
+  const drv: Drv = {
+    outputs: new Map<string, DrvOutput>(),
+    inputDrvs: ctx.drvs,
+    inputSrcs: ctx.srcs,
+    platform: byteString(system),
+    builder: byteString(builder),
+    args: args.map(byteString),
+    env: new Map([...env].map(([k, v]) => [byteString(k), byteString(v)])),
+  };
+
+  if (fixed !== undefined) {
+    const p = printStorePath(state.storeDir, makeFixedOutputPath(state.storeDir, name, { method: fixed.method, hash: { algo: fixed.algo, bytes: fixed.hashBytes } }));
+    drv.outputs.set("out", { path: p, hashAlgo: (fixed.method === "recursive" ? "r:" : "") + fixed.algo, hash: fixed.hex });
+    drv.env.set("out", p);
+  } else {
+    for (const o of outputNames) drv.outputs.set(o, { path: "", hashAlgo: "", hash: "" });
+    const h = hashDerivationModulo(maskOutputs(drv), (p) => moduloOf(state, p));
+    for (const o of outputNames) {
+      const p = printStorePath(state.storeDir, makeOutputPath(state.storeDir, o, h, name));
+      drv.outputs.set(o, { path: p, hashAlgo: "", hash: "" });
+      drv.env.set(o, p);
+    }
+  }
+
+  const text = derivationBytes(drv);
+  const references = [...drv.inputSrcs, ...drv.inputDrvs.keys()].sort(compareUtf8);
+  const sp = makeTextPath(state.storeDir, `${name}.drv`, sha256(text), references.map((r) => parseStorePath(state.storeDir, r)));
+  const drvPath = printStorePath(state.storeDir, sp);
+  let made = state.drvs.get(drvPath);
+  if (made === undefined) {
+    made = { drvPath, name, drv, text, references };
+    state.drvs.set(drvPath, made);
+    state.addOrigin(sp.hashPart, { kind: "drv", path: drvPath });
+    for (const [o, out] of drv.outputs) {
+      state.addOrigin(parseStorePath(state.storeDir, out.path).hashPart, { kind: "output", path: out.path, drvPath, output: o });
+    }
+  }
+  return makeValue(made, outputNames as O[], system, Object.freeze({ ...attrs }));
+}
