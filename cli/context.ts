@@ -9,6 +9,7 @@ export interface Env {
   CAIRN_ROOT?: string;
   CAIRN_STORE_DIR?: string;
   XDG_DATA_HOME?: string;
+  XDG_CACHE_HOME?: string;
   HOME?: string;
 }
 
@@ -32,6 +33,11 @@ export function resolveLayout(ctx: Context, opts: GlobalOptions): Layout {
     path.join(ctx.env.XDG_DATA_HOME ?? path.join(ctx.env.HOME ?? "/", ".local/share"), "cairn");
   const storeDir = opts.storeDir ?? ctx.env.CAIRN_STORE_DIR;
   return new Layout(root, storeDir);
+}
+
+/** Where type-stripped recipes are cached: $XDG_CACHE_HOME/cairn/recipes. */
+export function recipeCacheDir(ctx: Context): string {
+  return path.join(ctx.env.XDG_CACHE_HOME ?? path.join(ctx.env.HOME ?? "/", ".cache"), "cairn", "recipes");
 }
 
 /** Loaded on demand: lmdb costs ~70 ms to import, which `hash` and `dump` should not pay. */

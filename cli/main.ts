@@ -10,6 +10,9 @@ import * as dump from "./commands/dump.js";
 import * as restore from "./commands/restore.js";
 import * as pathInfo from "./commands/path-info.js";
 import * as verify from "./commands/verify.js";
+import * as instantiate from "./commands/instantiate.js";
+import * as showDerivation from "./commands/show-derivation.js";
+import * as derivationCmd from "./commands/derivation.js";
 
 const EXIT: Partial<Record<string, number>> = {
   E_HASH_MISMATCH: 102, // as nix-build's "hash mismatch in fixed-output derivation"
@@ -40,6 +43,7 @@ async function main(argv: string[]): Promise<number> {
         CAIRN_ROOT: env.CAIRN_ROOT,
         CAIRN_STORE_DIR: env.CAIRN_STORE_DIR,
         XDG_DATA_HOME: env.XDG_DATA_HOME,
+        XDG_CACHE_HOME: env.XDG_CACHE_HOME,
         HOME: env.HOME,
       },
       hooks: { crash: crashHook(env.CAIRN_CRASH_AT) },
@@ -52,9 +56,11 @@ async function main(argv: string[]): Promise<number> {
       .exitOverride()
       .configureOutput({ writeErr: () => {}, writeOut: (s) => process.stdout.write(s) })
       .showSuggestionAfterError(true);
-    for (const m of [add, hash, dump, restore, pathInfo, verify]) m.register(program, ctx);
+    for (const m of [add, hash, dump, restore, pathInfo, verify, instantiate, showDerivation, derivationCmd]) m.register(program, ctx);
     program.hook("preAction", (_p, action) => {
-      command = action.name();
+      const names: string[] = [];
+      for (let c: Command | null = action; c !== null && c !== program; c = c.parent) names.unshift(c.name());
+      command = names.join(" ");
     });
     await program.parseAsync(argv, { from: "user" });
     return 0;

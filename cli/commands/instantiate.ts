@@ -1,0 +1,28 @@
+// cairn instantiate FILE.ts [-A ATTR]…  (nix-instantiate): evaluate, write .drv files, print them.
+import type { Command } from "commander";
+import { openStore, out, recipeCacheDir, type Context } from "../context.js";
+import { storeOptions } from "../options.js";
+import { evaluate } from "../evaluate.js";
+
+export function register(program: Command, ctx: Context): void {
+  storeOptions(
+    program
+      .command("instantiate")
+      .description("evaluate a recipe and write its derivations to the store; print the .drv paths")
+      .argument("<file>", "recipe (a TypeScript module)")
+      .option("-A, --attr <attr>", "attribute path to select (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
+      .option("--json", "print JSON: [{attr, drvPath, outputs}]"),
+  ).action(async (file: string, opts) => {
+    const store = await openStore(ctx, opts);
+    try {
+      const r = await evaluate(store, file, opts.attr, recipeCacheDir(ctx));
+      if (opts.json) {
+        out(JSON.stringify(r.selected.map((s) => ({ attr: s.attr, drvPath: s.drv.drvPath, outPath: s.drv.outPath }))) + "\n");
+      } else {
+        for (const s of r.selected) out(s.drv.drvPath + "\n");
+      }
+    } finally {
+      await store.close();
+    }
+  });
+}

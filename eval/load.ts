@@ -1,0 +1,135 @@
+// Loading a recipe file and selecting what to act on (`-A a.b`). Recipes are trusted code:
+// importing one runs it, as evaluating a Nix expression does without restricted evaluation.
+import path from "node:path";
+import { register } from "node:module";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { CairnError, compareUtf8, isCairnError } from "../store/format/index.js";
+import { isDerivationOutput, type DerivationOutput } from "./values.js";
+
+let registeredWith: string | undefined;
+const EVAL_DIR = path.dirname(fileURLToPath(import.meta.url));
+const DIST_DIR = path.dirname(EVAL_DIR);
+
+/** Install the module hooks once per process. `cacheDir` keeps type-stripped recipes. */
+function ensureHooks(cacheDir: string | undefined): void {
+  if (registeredWith !== undefined) return;
+  register(new URL("./loader-hooks.js", import.meta.url), {
+    data: { cairnEntry: new URL("../index.js", import.meta.url).href, cacheDir },
+  });
+  registeredWith = cacheDir ?? "";
+}
+
+/** The first stack frame in a recipe (not in cairn, node or node_modules), as file:line:col. */
+function recipeFrame(stack: string | undefined): string | undefined {
+  for (const m of (stack ?? "").matchAll(/(file:\/\/[^\s)]+?):(\d+):(\d+)/g)) {
+    const file = fileURLToPath(m[1]!);
+    if (file.startsWith(DIST_DIR + path.sep) || file.includes(`${path.sep}node_modules${path.sep}`)) continue;
+    return `${path.relative(process.cwd(), file) || file}:${m[2]}:${m[3]}`;
+  }
+  return undefined;
+}
+
+/** One line naming the file (and line:column where known) for anything a recipe throws. */
+export function recipeError(file: string, e: unknown): CairnError {
+  const rel = path.relative(process.cwd(), file) || file;
+  if (isCairnError(e)) {
+    const where = recipeFrame(e.stack);
+    return new CairnError(e.code, `${where ?? rel}: ${e.message}`, { ...e.data, file: where ?? rel });
+  }
+  const err = e as Error;
+  const msg = String(err?.message ?? e);
+  if (err instanceof SyntaxError || err?.name === "SyntaxError") {
+    // Stripper errors already name file:line:column; V8's put "file:///x.ts:LINE" atop the stack.
+    if (/:\d+:\d+: /.test(msg)) return new CairnError("E_EVAL", msg.split(process.cwd() + path.sep).join(""), { file: rel });
+    const top = /^(file:\/\/\S+?):(\d+)/.exec(err.stack ?? "");
+    const where = top ? `${path.relative(process.cwd(), fileURLToPath(top[1]!))}:${top[2]}` : rel;
+    return new CairnError("E_EVAL", `${where}: SyntaxError: ${msg}`, { file: rel });
+  }
+  const where = recipeFrame(err?.stack) ?? rel;
+  const name = err?.name && err.name !== "Error" ? `${err.name}: ` : "";
+  return new CairnError("E_EVAL", `${where}: ${name}${msg}`, { file: rel });
+}
+
+/** Import a recipe module (running it). */
+export async function loadRecipe(file: string, opts: { cacheDir?: string } = {}): Promise<Record<string, unknown>> {
+  const abs = path.resolve(file);
+  ensureHooks(opts.cacheDir);
+  try {
+    return (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
+  } catch (e) {
+    if (/Cannot find module|ERR_MODULE_NOT_FOUND/.test(String((e as Error)?.message)) && (e as Error).message.includes(abs)) {
+      throw new CairnError("E_NOT_FOUND", `recipe '${file}' does not exist`, { file });
+    }
+    throw recipeError(abs, e);
+  }
+}
+
+const forced = new WeakMap<object, unknown>();
+
+/** Exports may be zero-argument functions: call each once, lazily. */
+export function force(v: unknown, file: string): unknown {
+  if (typeof v !== "function" || v.length !== 0) return v;
+  if (forced.has(v)) return forced.get(v);
+  let r: unknown;
+  try {
+    r = (v as () => unknown)();
+  } catch (e) {
+    throw recipeError(file, e);
+  }
+  forced.set(v, r);
+  return r;
+}
+
+function keysOf(v: unknown): string[] {
+  return typeof v === "object" && v !== null ? Object.keys(v).filter((k) => k !== "__esModule") : [];
+}
+
+/**
+ * Select `attrPath` ("a.b") in a recipe module. The first component names an export, or else an
+ * attribute of the default export; without a path the default export is selected.
+ */
+export function selectAttr(mod: Record<string, unknown>, attrPath: string | undefined, file: string): unknown {
+  if (attrPath === undefined || attrPath === "") {
+    if (!("default" in mod)) throw new CairnError("E_EVAL", `${file}: has no default export; choose one with -A (exports: ${keysOf(mod).join(", ") || "none"})`, { file });
+    return force(mod.default, file);
+  }
+  const parts = attrPath.split(".");
+  let v: unknown;
+  let start = 0;
+  if (parts[0] !== "default" && parts[0]! in mod) {
+    v = force(mod[parts[0]!], file);
+    start = 1;
+  } else {
+    v = force(mod.default, file);
+    if (parts[0] === "default") start = 1;
+  }
+  for (let i = start; i < parts.length; i++) {
+    const k = parts[i]!;
+    const ok = typeof v === "object" && v !== null && Object.prototype.hasOwnProperty.call(v, k);
+    if (!ok) {
+      const here = parts.slice(0, i).join(".") || "the recipe";
+      const avail = keysOf(v).filter((x) => !["type", "drvAttrs", "all"].includes(x));
+      throw new CairnError(
+        "E_EVAL",
+        `${file}: attribute '${parts.slice(0, i + 1).join(".")}' not found; ${here} has: ${avail.slice(0, 40).join(", ") || "nothing"}${avail.length > 40 ? ", …" : ""}`,
+        { file, attrPath },
+      );
+    }
+    v = force((v as Record<string, unknown>)[k], file);
+  }
+  return v;
+}
+
+/** What a command acts on: a derivation, or each derivation in an object (one level deep). */
+export function derivationsIn(v: unknown, what: string, file: string): { attr: string; drv: DerivationOutput }[] {
+  if (isDerivationOutput(v)) return [{ attr: what, drv: v }];
+  if (typeof v === "object" && v !== null && !Array.isArray(v)) {
+    const out: { attr: string; drv: DerivationOutput }[] = [];
+    for (const k of Object.keys(v).sort(compareUtf8)) {
+      const x = force((v as Record<string, unknown>)[k], file);
+      if (isDerivationOutput(x)) out.push({ attr: what ? `${what}.${k}` : k, drv: x });
+    }
+    return out;
+  }
+  throw new CairnError("E_EVAL", `${file}: ${what || "the default export"} is not a derivation or a set of derivations`, { file });
+}
