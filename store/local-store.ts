@@ -48,6 +48,12 @@ export interface AddPathOptions {
   name?: string;
 }
 
+export interface TextObject {
+  path: string;
+  bytes: Uint8Array;
+  references: readonly string[];
+}
+
 export interface NarImport {
   path: string;
   narHash: Hash;
@@ -182,20 +188,22 @@ export class LocalStore {
 
   /** Drop claims of dead processes and their temp trees, and empty the trash. Idempotent. */
   recover(): void {
-    const dead: { key: string; tmp?: string }[] = [];
+    const dead: string[] = [];
     for (const { key, value } of this.db.claims.getRange({ snapshot: false })) {
-      if (!isAlive(value)) dead.push({ key, tmp: (value as Claim & { tmp?: string }).tmp });
+      if (!isAlive(value)) dead.push(key);
     }
-    for (const d of dead) {
+    for (const key of dead) {
+      // The temp tree is the one named by the claim removed here: another dead process may have
+      // taken the claim over since the scan.
       const removed = this.db.env.transactionSync(() => {
-        const c = this.db.claims.get(d.key);
-        if (c === undefined || isAlive(c)) return false;
-        this.db.claims.remove(d.key);
-        return true;
+        const c = this.db.claims.get(key) as (Claim & { tmp?: string }) | undefined;
+        if (c === undefined || isAlive(c)) return undefined;
+        this.db.claims.remove(key);
+        return { tmp: c.tmp };
       });
-      if (removed && d.tmp !== undefined && path.basename(d.tmp).startsWith(".tmp-")) {
+      if (removed?.tmp !== undefined && path.basename(removed.tmp).startsWith(".tmp-")) {
         this.crash("recover.claim-dropped");
-        removeTree(path.join(this.layout.realStoreDir, path.basename(d.tmp)));
+        removeTree(path.join(this.layout.realStoreDir, path.basename(removed.tmp)));
       }
     }
     let trash: string[] = [];
@@ -219,10 +227,13 @@ export class LocalStore {
       syncFileSystem(this.layout.realStoreDir);
       return;
     }
-    const walk = (p: string): void => {
+    // Buffer paths: entry names need not be UTF-8.
+    const walk = (p: Buffer): void => {
       const st = fs.lstatSync(p);
       if (st.isSymbolicLink()) return; // a symlink's data is its inode, synced with its directory
-      if (st.isDirectory()) for (const n of fs.readdirSync(p)) walk(path.join(p, n));
+      if (st.isDirectory()) {
+        for (const n of fs.readdirSync(p, { encoding: "buffer" })) walk(Buffer.concat([p, Buffer.from("/"), n]));
+      }
       const fd = fs.openSync(p, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
       try {
         fs.fsyncSync(fd);
@@ -230,7 +241,19 @@ export class LocalStore {
         fs.closeSync(fd);
       }
     };
-    walk(tmp);
+    walk(Buffer.from(tmp));
+  }
+
+  /**
+   * Refuse a reference that is not valid before anything is written: registration re-checks in
+   * its transaction, but failing there would leave the object under its final name as garbage.
+   */
+  private checkReferencesValid(p: string, references: Iterable<string>): void {
+    for (const r of references) {
+      if (r !== p && !this.isValidPath(r)) {
+        throw new CairnError("E_BAD_REFERENCE", `cannot add '${p}': its reference '${r}' is not valid`, { path: p, reference: r });
+      }
+    }
   }
 
   /** Move a durable temp tree to `p`'s place and register it; the claim must be held. */
@@ -280,6 +303,8 @@ export class LocalStore {
         const c = this.db.claims.get(base);
         if (c !== undefined && c.pid === me.pid && c.start === me.start) this.db.claims.remove(base);
       }
+      // Killed here: the process dies holding LMDB's write lock, with the writes uncommitted.
+      this.crash("add.registering");
     });
   }
 
@@ -349,6 +374,7 @@ export class LocalStore {
     const sp = makeTextPath(this.storeDir, name, contentHash.bytes, refs.map((r) => this.parsePath(r)));
     const p = this.layout.printPath(sp);
     if (this.isValidPath(p)) return p;
+    this.checkReferencesValid(p, refs);
     const tmp = this.newTemp();
     if (this.claim(p, tmp) === "valid") return p;
     try {
@@ -388,6 +414,7 @@ export class LocalStore {
     this.parsePath(p);
     for (const r of expected.references ?? []) this.parsePath(r);
     if (this.isValidPath(p)) return p;
+    this.checkReferencesValid(p, expected.references ?? []);
     const tmp = this.newTemp();
     if (this.claim(p, tmp) === "valid") return p;
     try {
@@ -459,6 +486,96 @@ export class LocalStore {
     });
   }
 
+  /**
+   * Add many text objects (.drv files, toFile results) at once: one temp directory, one sync,
+   * renames, and one registering transaction. Items must be given with their computed paths;
+   * references must be valid or among the items. Returns how many were written.
+   */
+  addTextObjects(items: readonly TextObject[]): number {
+    const todo = new Map<string, TextObject>();
+    for (const it of items) if (!todo.has(it.path) && !this.isValidPath(it.path)) todo.set(it.path, it);
+    if (todo.size === 0) return 0;
+    const tmp = this.newTemp();
+    const me = selfId();
+    const busy: string[] = [];
+    this.db.env.transactionSync(() => {
+      for (const p of todo.keys()) {
+        if (this.isValidPath(p)) {
+          todo.delete(p);
+          continue;
+        }
+        const base = path.basename(p);
+        const c = this.db.claims.get(base);
+        if (c !== undefined && !(c.pid === me.pid && c.start === me.start) && isAlive(c)) {
+          busy.push(p);
+          todo.delete(p);
+        } else {
+          this.db.claims.put(base, { pid: me.pid, start: me.start, tmp } as Claim);
+        }
+      }
+    });
+    // Another live process is adding some of them: wait for it (or take over if it died).
+    for (const p of busy) if (this.claim(p, tmp) === "claimed") todo.set(p, items.find((i) => i.path === p)!);
+    try {
+      fs.mkdirSync(tmp, 0o700);
+      const infos: PathInfo[] = [];
+      const now = this.now();
+      for (const it of todo.values()) {
+        const base = path.basename(it.path);
+        const fd = fs.openSync(path.join(tmp, base), "wx", 0o444);
+        try {
+          fs.writeSync(fd, it.bytes);
+          fs.futimesSync(fd, 1, 1);
+          if (todo.size <= FSYNC_EACH_LIMIT) fs.fsyncSync(fd);
+        } finally {
+          fs.closeSync(fd);
+        }
+        const h = new Hasher("sha256");
+        const narSize = writeNar({ type: "regular", executable: false, size: it.bytes.length, contents: () => [it.bytes] }, (c) =>
+          h.update(c),
+        );
+        infos.push({
+          path: it.path,
+          narHash: printHash(h.digest(), "nix32", true),
+          narSize,
+          references: [...it.references].sort(compareUtf8),
+          registrationTime: now,
+          sigs: [],
+          ca: printContentAddress({ kind: "text", hash: hashBytes("sha256", it.bytes) }),
+        });
+      }
+      this.crash("texts.written");
+      if (todo.size > FSYNC_EACH_LIMIT) syncFileSystem(this.layout.realStoreDir);
+      this.crash("texts.synced");
+      for (const it of todo.values()) {
+        const base = path.basename(it.path);
+        const dest = path.join(this.layout.realStoreDir, base);
+        if (lexists(dest)) {
+          // Unregistered garbage from a crash; we hold the claim.
+          const t = path.join(this.layout.trashDir, `${base}-${randomBytes(4).toString("hex")}`);
+          fs.renameSync(dest, t);
+          removeTree(t);
+        }
+        fs.renameSync(path.join(tmp, base), dest);
+      }
+      fsyncDir(this.layout.realStoreDir);
+      this.crash("texts.renamed");
+      this.registerValidPaths(infos);
+      this.crash("texts.registered");
+      return infos.length;
+    } catch (e) {
+      this.db.env.transactionSync(() => {
+        for (const p of todo.keys()) {
+          const c = this.db.claims.get(path.basename(p));
+          if (c !== undefined && c.pid === me.pid && c.start === me.start) this.db.claims.remove(path.basename(p));
+        }
+      });
+      throw e;
+    } finally {
+      removeTree(tmp);
+    }
+  }
+
   /** Replace the recorded metadata of a valid path (used by verify to record repairs). */
   updatePathInfo(info: PathInfo): void {
     this.registerValidPaths([info]);
@@ -487,16 +604,17 @@ function teeObserver(root: Buffer, sink: FsSink): TreeObserver {
   };
 }
 
-/** A single regular file for flat ingestion: hashed flat and as a non-executable NAR, copied. */
+/** A single regular file for flat ingestion: hashed flat and as a NAR, and copied. */
 function flatFileNode(source: string, sink: FsSink, flat: Hasher): TreeNode {
   const node = fsTree(source);
   if (node.type !== "regular") {
     throw new CairnError("E_USAGE", `'${source}' is not a regular file; flat ingestion needs one`, { path: source });
   }
-  sink.regularRel(Buffer.alloc(0), false);
+  // Nix 2.8 keeps the execute bit of a flat-added file (the path, from the flat hash, is the same).
+  sink.regularRel(Buffer.alloc(0), node.executable);
   return {
     type: "regular",
-    executable: false, // Nix writes flat content as a plain file, dropping the execute bit
+    executable: node.executable,
     size: node.size,
     *contents() {
       for (const c of node.contents()) {
