@@ -10,7 +10,6 @@ import {
   makeFixedOutputPath,
   makeOutputPath,
   makeTextPath,
-  maskOutputs,
   parseHash,
   parseHashAlgo,
   parseStorePath,
@@ -76,17 +75,17 @@ function makeValue<O extends string>(made: MadeDerivation, outputNames: O[], sys
       outPath,
       outputName: o,
       system,
-      toString() {
-        // Remember which derivation was turned into text: resolves fixed outputs sharing a path.
-        state.stringified.add(key);
-        return outPath;
-      },
-      [Symbol.toPrimitive]() {
-        state.stringified.add(key);
-        return outPath;
-      },
-      [ORIGIN]: { drvPath: made.drvPath, output: o },
     };
+    // Remember which derivation was turned into text: resolves fixed outputs sharing a path.
+    const asString = () => {
+      state.stringified.add(key);
+      return outPath;
+    };
+    Object.defineProperties(v, {
+      toString: { value: asString },
+      [Symbol.toPrimitive]: { value: asString },
+      [ORIGIN]: { value: { drvPath: made.drvPath, output: o }, enumerable: true },
+    });
     outs.set(o, v);
   }
   const first = outs.get(outputNames[0]!)!;
@@ -97,6 +96,10 @@ function makeValue<O extends string>(made: MadeDerivation, outputNames: O[], sys
     all: Object.freeze(all),
     drvAttrs: attrs,
   };
+  Object.defineProperties(value, {
+    toString: { value: (first as { toString(): string }).toString },
+    [Symbol.toPrimitive]: { value: (first as { toString(): string }).toString },
+  });
   for (const [o, v] of outs) {
     Object.assign(v, { outputs: value.outputs, all: value.all, drvAttrs: attrs });
     if (!(o in value)) value[o] = v;
@@ -200,8 +203,12 @@ export function derivation<const O extends string = "out">(attrs: DerivationAttr
     drv.outputs.set("out", { path: p, hashAlgo: (fixed.method === "recursive" ? "r:" : "") + fixed.algo, hash: fixed.hex });
     drv.env.set("out", p);
   } else {
-    for (const o of outputNames) drv.outputs.set(o, { path: "", hashAlgo: "", hash: "" });
-    const h = hashDerivationModulo(maskOutputs(drv), (p) => moduloOf(state, p));
+    // The masked form: every output's path and env variable empty.
+    for (const o of outputNames) {
+      drv.outputs.set(o, { path: "", hashAlgo: "", hash: "" });
+      drv.env.set(o, "");
+    }
+    const h = hashDerivationModulo(drv, (p) => moduloOf(state, p), true);
     for (const o of outputNames) {
       const p = printStorePath(state.storeDir, makeOutputPath(state.storeDir, o, h, name));
       drv.outputs.set(o, { path: p, hashAlgo: "", hash: "" });

@@ -21,10 +21,23 @@ export function compareBytes(a: Uint8Array, b: Uint8Array): number {
   return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
 }
 
-/** Compare two JS strings by their UTF-8 bytes. */
+/**
+ * Compare two JS strings by their UTF-8 bytes, without encoding them: UTF-8 byte order is code
+ * point order, which differs from UTF-16 code unit order only in that surrogates (U+D800–DFFF,
+ * i.e. code points above U+FFFF) must sort after U+E000–FFFF. Shift the units accordingly.
+ */
 export function compareUtf8(a: string, b: string): number {
   if (a === b) return 0;
-  return compareBytes(enc.encode(a), enc.encode(b));
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 0xd800) x = x < 0xe000 ? x + 0x2000 : x - 0x800;
+    if (y >= 0xd800) y = y < 0xe000 ? y + 0x2000 : y - 0x800;
+    return x < y ? -1 : 1;
+  }
+  return a.length < b.length ? -1 : a.length > b.length ? 1 : 0;
 }
 
 /** Sort strings by UTF-8 bytes, as Nix's std::set<std::string> does. */
@@ -37,7 +50,5 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 export function toHex(b: Uint8Array): string {
-  let s = "";
-  for (const x of b) s += (x < 16 ? "0" : "") + x.toString(16);
-  return s;
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
 }

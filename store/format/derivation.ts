@@ -66,25 +66,31 @@ function escape(s: string): string {
 const raw = (s: string) => `"${s}"`;
 const list = (xs: string[]) => `[${xs.join(",")}]`;
 
-/**
- * ATerm text of `drv` as a byte string. `inputDrvsOverride` replaces the inputDrvs list (the
- * modulo hash prints hex hashes in place of .drv paths).
- */
-export function printDerivation(drv: Derivation, inputDrvsOverride?: Map<string, Set<string>>): string {
-  const outs = sorted(drv.outputs).map(([n, o]) => `(${raw(n)},${raw(o.path)},${raw(o.hashAlgo)},${raw(o.hash)})`);
-  const ins = sorted(inputDrvsOverride ?? drv.inputDrvs).map(
+export interface PrintOptions {
+  /** Replaces the inputDrvs list (the modulo hash prints hex hashes in place of .drv paths). */
+  inputs?: Map<string, Set<string>>;
+  /** Print as if masked: output paths and the env variables named like outputs empty. */
+  masked?: boolean;
+}
+
+/** ATerm text of `drv` as a byte string. */
+export function printDerivation(drv: Derivation, opts: PrintOptions = {}): string {
+  const masked = opts.masked === true;
+  const outs = sorted(drv.outputs).map(([n, o]) => `(${raw(n)},${raw(masked ? "" : o.path)},${raw(o.hashAlgo)},${raw(o.hash)})`);
+  const ins = sorted(opts.inputs ?? drv.inputDrvs).map(
     ([p, names]) => `(${raw(p)},${list([...names].sort(byteOrder).map(raw))})`,
   );
   const srcs = [...drv.inputSrcs].sort(byteOrder).map(raw);
-  const env = sorted(drv.env).map(([k, v]) => `(${escape(k)},${escape(v)})`);
+  const env = sorted(drv.env).map(([k, v]) => `(${escape(k)},${escape(masked && drv.outputs.has(k) ? "" : v)})`);
   return (
     `Derive(${list(outs)},${list(ins)},${list(srcs)},${raw(drv.platform)},${escape(drv.builder)},` +
     `${list(drv.args.map(escape))},${list(env)})`
   );
 }
 
-export function derivationBytes(drv: Derivation, inputDrvsOverride?: Map<string, Set<string>>): Uint8Array {
-  return new Uint8Array(Buffer.from(printDerivation(drv, inputDrvsOverride), "latin1"));
+export function derivationBytes(drv: Derivation, opts?: PrintOptions): Uint8Array {
+  const s = printDerivation(drv, opts);
+  return new Uint8Array(Buffer.from(s, "latin1"));
 }
 
 // ---- parsing ----------------------------------------------------------------------------------
@@ -237,9 +243,9 @@ export function isFixedOutput(drv: Derivation): boolean {
 /**
  * Nix's hashDerivationModulo. `lookup(drvPath)` gives the modulo hash of an input derivation
  * (callers memoise: eval from what it made, import from the .drv files it read). For a new
- * derivation, pass it masked (output paths and their env variables empty).
+ * derivation, pass `masked` (or a masked copy): output paths and their env variables empty.
  */
-export function hashDerivationModulo(drv: Derivation, lookup: (drvPath: string) => Uint8Array): Uint8Array {
+export function hashDerivationModulo(drv: Derivation, lookup: (drvPath: string) => Uint8Array, masked = false): Uint8Array {
   if (isFixedOutput(drv)) {
     const o = drv.outputs.get("out")!;
     return sha256(Buffer.from(`fixed:out:${o.hashAlgo}:${o.hash}:${o.path}`, "latin1"));
@@ -248,11 +254,11 @@ export function hashDerivationModulo(drv: Derivation, lookup: (drvPath: string) 
   const replaced = new Map<string, Set<string>>();
   for (const [p, names] of drv.inputDrvs) {
     const k = toHex(lookup(p));
-    const set = replaced.get(k) ?? new Set<string>();
-    for (const n of names) set.add(n);
-    replaced.set(k, set);
+    const set = replaced.get(k);
+    if (set === undefined) replaced.set(k, new Set(names));
+    else for (const n of names) set.add(n);
   }
-  return sha256(derivationBytes(drv, replaced));
+  return sha256(derivationBytes(drv, { inputs: replaced, masked }));
 }
 
 /** The masked form of `drv`: every output path and the env variable of every output emptied. */
