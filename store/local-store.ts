@@ -12,7 +12,6 @@ import {
   hashBytes,
   makeFixedOutputPath,
   makeTextPath,
-  parseHash,
   printContentAddress,
   printHash,
   writeNar,
@@ -412,6 +411,10 @@ export class LocalStore {
   addFromNar(read: (n: number) => Uint8Array, atEnd: () => boolean, expected: NarImport): string {
     const p = expected.path;
     this.parsePath(p);
+    // NAR hashes are sha256 everywhere Nix records them (path info, narinfo NarHash).
+    if (expected.narHash.algo !== "sha256") {
+      throw new CairnError("E_BAD_HASH", `NAR hash of '${p}' must be sha256, not ${expected.narHash.algo}`, { path: p });
+    }
     for (const r of expected.references ?? []) this.parsePath(r);
     if (this.isValidPath(p)) return p;
     this.checkReferencesValid(p, expected.references ?? []);
@@ -420,7 +423,7 @@ export class LocalStore {
     try {
       this.crash("import.claimed");
       const sink = new FsSink(tmp, { canonical: true, fsyncEach: false, onEntry: () => this.crash("import.entry") });
-      const hasher = new Hasher(expected.narHash.algo);
+      const hasher = new Hasher("sha256");
       let size: number;
       try {
         size = parseNarFrom(read, sink, (c) => hasher.update(c));
@@ -448,7 +451,7 @@ export class LocalStore {
           actual: size,
         });
       }
-      const narHash = expected.narHash.algo === "sha256" ? got : parseHash(printHash(got, "nix32", true));
+      const narHash = got;
       const info: PathInfo = {
         path: p,
         narHash: printHash(narHash, "nix32", true),
