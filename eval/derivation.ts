@@ -5,16 +5,15 @@ import {
   byteString,
   checkName,
   compareUtf8,
-  derivationBytes,
+  printDerivation,
+  sha256ByteString,
   hashDerivationModulo,
   makeFixedOutputPath,
   makeOutputPath,
-  makeTextPath,
+  makeTextPathFromPrinted,
   parseHash,
   parseHashAlgo,
-  parseStorePath,
   printStorePath,
-  sha256,
   toHex,
   type Derivation as Drv,
   type DerivationOutput as DrvOutput,
@@ -188,6 +187,8 @@ export function derivation<const O extends string = "out">(attrs: DerivationAttr
     fail(name, "multiple outputs are not supported in fixed-output derivations");
   }
 
+  const drvEnv = new Map<string, string>();
+  for (const [k, v] of env) drvEnv.set(byteString(k), byteString(v));
   const drv: Drv = {
     outputs: new Map<string, DrvOutput>(),
     inputDrvs: ctx.drvs,
@@ -195,13 +196,16 @@ export function derivation<const O extends string = "out">(attrs: DerivationAttr
     platform: byteString(system),
     builder: byteString(builder),
     args: args.map(byteString),
-    env: new Map([...env].map(([k, v]) => [byteString(k), byteString(v)])),
+    env: drvEnv,
   };
 
+  const outHashParts: [string, string][] = [];
   if (fixed !== undefined) {
-    const p = printStorePath(state.storeDir, makeFixedOutputPath(state.storeDir, name, { method: fixed.method, hash: { algo: fixed.algo, bytes: fixed.hashBytes } }));
+    const sp = makeFixedOutputPath(state.storeDir, name, { method: fixed.method, hash: { algo: fixed.algo, bytes: fixed.hashBytes } });
+    const p = printStorePath(state.storeDir, sp);
     drv.outputs.set("out", { path: p, hashAlgo: (fixed.method === "recursive" ? "r:" : "") + fixed.algo, hash: fixed.hex });
     drv.env.set("out", p);
+    outHashParts.push(["out", sp.hashPart]);
   } else {
     // The masked form: every output's path and env variable empty.
     for (const o of outputNames) {
@@ -210,24 +214,27 @@ export function derivation<const O extends string = "out">(attrs: DerivationAttr
     }
     const h = hashDerivationModulo(drv, (p) => moduloOf(state, p), true);
     for (const o of outputNames) {
-      const p = printStorePath(state.storeDir, makeOutputPath(state.storeDir, o, h, name));
+      const sp = makeOutputPath(state.storeDir, o, h, name);
+      const p = printStorePath(state.storeDir, sp);
       drv.outputs.set(o, { path: p, hashAlgo: "", hash: "" });
       drv.env.set(o, p);
+      outHashParts.push([o, sp.hashPart]);
     }
   }
 
-  const text = derivationBytes(drv);
+  const aterm = printDerivation(drv);
+  // References are paths this evaluation made or copied: already valid store paths.
   const references = [...drv.inputSrcs, ...drv.inputDrvs.keys()].sort(compareUtf8);
-  const sp = makeTextPath(state.storeDir, `${name}.drv`, sha256(text), references.map((r) => parseStorePath(state.storeDir, r)));
+  const sp = makeTextPathFromPrinted(state.storeDir, `${name}.drv`, sha256ByteString(aterm), references);
   const drvPath = printStorePath(state.storeDir, sp);
   let made = state.drvs.get(drvPath);
   if (made === undefined) {
-    made = { drvPath, name, drv, text, references };
+    made = { drvPath, name, drv, aterm, references };
     state.drvs.set(drvPath, made);
     state.addOrigin(sp.hashPart, { kind: "drv", path: drvPath });
-    for (const [o, out] of drv.outputs) {
-      state.addOrigin(parseStorePath(state.storeDir, out.path).hashPart, { kind: "output", path: out.path, drvPath, output: o });
+    for (const [o, hashPart] of outHashParts) {
+      state.addOrigin(hashPart, { kind: "output", path: drv.outputs.get(o)!.path, drvPath, output: o });
     }
   }
-  return makeValue(made, outputNames as O[], system, Object.freeze({ ...attrs }));
+  return makeValue(made, outputNames as O[], system, attrs);
 }

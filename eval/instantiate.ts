@@ -19,7 +19,7 @@ export function textObjectsFor(state: EvalState, drvPaths: Iterable<string>): Te
     seen.add(p);
     const d = state.drvs.get(p);
     if (d !== undefined) {
-      out.push({ path: p, bytes: d.text, references: d.references });
+      out.push({ path: p, bytes: Buffer.from(d.aterm, "latin1"), references: d.references });
       todo.push(...d.references);
       continue;
     }

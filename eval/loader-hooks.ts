@@ -7,7 +7,6 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { transformSync } from "amaro";
 
 interface Data {
   cairnEntry: string;
@@ -84,7 +83,10 @@ function describeStripError(file: string, e: unknown): string {
   return `${file}: ${msg}`;
 }
 
-function strip(file: string, source: string): string {
+// amaro (swc in wasm) costs ~50 ms to load: only when a recipe is not in the cache.
+let stripper: typeof import("amaro") | undefined;
+
+async function strip(file: string, source: string): Promise<string> {
   const key = createHash("sha256").update(STRIPPER).update("\0").update(source).digest("hex");
   const cached = data.cacheDir ? path.join(data.cacheDir, key.slice(0, 2), `${key}.js`) : undefined;
   if (cached !== undefined) {
@@ -96,7 +98,8 @@ function strip(file: string, source: string): string {
   }
   let code: string;
   try {
-    code = transformSync(source, { mode: "strip-only", filename: file }).code;
+    stripper ??= await import("amaro");
+    code = stripper.transformSync(source, { mode: "strip-only", filename: file }).code;
   } catch (e) {
     throw new SyntaxError(describeStripError(file, e));
   }
@@ -116,7 +119,7 @@ function strip(file: string, source: string): string {
 export async function load(url: string, context: unknown, next: NextLoad) {
   if (url.startsWith("file:") && /\.m?ts$/.test(url)) {
     const file = fileURLToPath(url);
-    return { format: "module", source: strip(file, fs.readFileSync(file, "utf8")), shortCircuit: true };
+    return { format: "module", source: await strip(file, fs.readFileSync(file, "utf8")), shortCircuit: true };
   }
   return next(url, context);
 }

@@ -15,8 +15,8 @@ export interface MadeDerivation {
   drvPath: string;
   name: string;
   drv: Derivation;
-  /** ATerm bytes of the .drv file. */
-  text: Uint8Array;
+  /** ATerm text of the .drv file, as a byte string (see store/format/derivation.ts). */
+  aterm: string;
   /** inputSrcs and inputDrvs: the .drv file's references. */
   references: string[];
   /** hashDerivationModulo of the final derivation, computed when it is first an input. */

@@ -42,7 +42,14 @@ export function fromByteString(b: string): string {
 }
 
 const byteOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-const sorted = <T>(m: Map<string, T>) => [...m].sort((a, b) => byteOrder(a[0], b[0]));
+/** Map entries in byte order; maps built in order (the common case) skip the sort. */
+function sorted<T>(m: Map<string, T>): [string, T][] {
+  const e = [...m];
+  for (let i = 1; i < e.length; i++) {
+    if (e[i - 1]![0] > e[i]![0]) return e.sort((a, b) => byteOrder(a[0], b[0]));
+  }
+  return e;
+}
 
 function escape(s: string): string {
   let out = '"';
@@ -91,6 +98,12 @@ export function printDerivation(drv: Derivation, opts: PrintOptions = {}): strin
 export function derivationBytes(drv: Derivation, opts?: PrintOptions): Uint8Array {
   const s = printDerivation(drv, opts);
   return new Uint8Array(Buffer.from(s, "latin1"));
+}
+
+/** sha256 of a byte string; ASCII text (nearly every ATerm) is hashed without a copy. */
+export function sha256ByteString(s: string): Uint8Array {
+  // eslint-disable-next-line no-control-regex
+  return sha256(/^[\x00-\x7f]*$/.test(s) ? s : Buffer.from(s, "latin1"));
 }
 
 // ---- parsing ----------------------------------------------------------------------------------
@@ -258,7 +271,7 @@ export function hashDerivationModulo(drv: Derivation, lookup: (drvPath: string) 
     if (set === undefined) replaced.set(k, new Set(names));
     else for (const n of names) set.add(n);
   }
-  return sha256(derivationBytes(drv, { inputs: replaced, masked }));
+  return sha256ByteString(printDerivation(drv, { inputs: replaced, masked }));
 }
 
 /** The masked form of `drv`: every output path and the env variable of every output emptied. */

@@ -128,6 +128,13 @@ function typeWithRefs(type: string, storeDir: string, refs: Iterable<StorePath>,
   return t;
 }
 
+/** makeTextPath with references given as printed store paths (already valid and known). */
+export function makeTextPathFromPrinted(storeDir: string, name: string, contentSha256: Uint8Array, refs: readonly string[]): StorePath {
+  let type = "text";
+  for (const r of [...refs].sort(compareUtf8)) type += ":" + r;
+  return makeStorePath(storeDir, type, contentSha256, name);
+}
+
 /** `builtins.toFile` and `.drv` files: `text[:REF…]`, inner = sha256 of the contents. */
 export function makeTextPath(storeDir: string, name: string, contentSha256: Uint8Array, refs: Iterable<StorePath>): StorePath {
   return makeStorePath(storeDir, typeWithRefs("text", storeDir, refs, false), contentSha256, name);
