@@ -1,7 +1,7 @@
 // Nix's attribute conversion (coerceToString with "coerce more") and string context.
 // Nix: src/libexpr/eval.cc (coerceToString), primops.cc (derivationStrict). NIX-COMPAT.md §5.6.
 import { CairnError, HASH_PART_LEN, isNix32Char } from "../store/format/index.js";
-import type { EvalState } from "./state.js";
+import type { EvalState, Origin } from "./state.js";
 import { ORIGIN, isDerivationOutput } from "./values.js";
 
 /** String context: sources (inputSrcs) and used outputs of derivations (inputDrvs). */
@@ -77,8 +77,17 @@ export function scanContext(state: EvalState, s: string, ctx: Context, where: st
     if (matching.length === 0) continue;
     const outputs = matching.filter((o) => o.kind === "output");
     if (outputs.length > 0) {
-      const used = outputs.filter((o) => o.kind === "output" && state.stringified.has(`${o.drvPath}!${o.output}`));
-      for (const o of used.length > 0 ? used : outputs) if (o.kind === "output") addDrvOutput(ctx, o.drvPath, o.output);
+      // Several fixed-output derivations can share one output path; text cannot say which was
+      // meant. Prefer those interpolated since the last derivation() call (this call's own
+      // template strings), then those ever interpolated, then all of them.
+      const key = (o: Origin) => (o.kind === "output" ? `${o.drvPath}!${o.output}` : "");
+      let used = outputs;
+      if (outputs.length > 1) {
+        const recent = outputs.filter((o) => state.recentlyStringified.has(key(o)));
+        const ever = outputs.filter((o) => state.stringified.has(key(o)));
+        used = recent.length > 0 ? recent : ever.length > 0 ? ever : outputs;
+      }
+      for (const o of used) if (o.kind === "output") addDrvOutput(ctx, o.drvPath, o.output);
       continue;
     }
     const m = matching[0]!;

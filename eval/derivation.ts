@@ -24,8 +24,9 @@ import { evalState, type EvalState, type MadeDerivation } from "./state.js";
 import { toJson } from "./structured.js";
 import { ORIGIN, type Derivation, type DerivationAttrs, type DerivationOutput } from "./values.js";
 
-/** Attributes that never reach the environment. */
-const NOT_ENV = new Set(["args", "__ignoreNulls", "__structuredAttrs", "__contentAddressed", "__impure"]);
+/** Attributes that never reach the environment (`__structuredAttrs = false` does, as ""). */
+const NOT_ENV = new Set(["args", "__ignoreNulls"]);
+const NOT_JSON = new Set(["args", "__ignoreNulls", "__structuredAttrs"]);
 
 function fail(name: string, msg: string, data: Record<string, unknown> = {}): never {
   throw new CairnError("E_EVAL", `derivation '${name}': ${msg}`, { derivation: name, ...data });
@@ -78,6 +79,7 @@ function makeValue<O extends string>(made: MadeDerivation, outputNames: O[], sys
     // Remember which derivation was turned into text: resolves fixed outputs sharing a path.
     const asString = () => {
       state.stringified.add(key);
+      state.recentlyStringified.add(key);
       return outPath;
     };
     Object.defineProperties(v, {
@@ -123,6 +125,9 @@ export function derivation<const O extends string = "out">(attrs: DerivationAttr
     checkName(`${name}.drv`, "derivation name");
   } catch (e) {
     fail(name, (e as Error).message);
+  }
+  for (const k of ["__contentAddressed", "__impure"]) {
+    if (attrs[k] === true) fail(name, `'${k}' (an experimental Nix feature) is not supported by cairn`);
   }
   const structured = attrs.__structuredAttrs === true;
   const ignoreNulls = attrs.__ignoreNulls === true;
@@ -173,7 +178,7 @@ export function derivation<const O extends string = "out">(attrs: DerivationAttr
 
   if (structured) {
     const json: Record<string, unknown> = {};
-    for (const k of keys) if (!NOT_ENV.has(k)) json[k] = attrs[k];
+    for (const k of keys) if (!NOT_JSON.has(k)) json[k] = attrs[k];
     env.set("__json", toJson(state, json, ctx, `derivation '${name}'`));
   } else {
     for (const k of keys) {
@@ -236,5 +241,6 @@ export function derivation<const O extends string = "out">(attrs: DerivationAttr
       state.addOrigin(hashPart, { kind: "output", path: drv.outputs.get(o)!.path, drvPath, output: o });
     }
   }
+  state.recentlyStringified.clear();
   return makeValue(made, outputNames as O[], system, attrs);
 }

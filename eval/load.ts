@@ -80,6 +80,14 @@ export function force(v: unknown, file: string): unknown {
   return r;
 }
 
+function visibleKeys(v: unknown): string[] {
+  return keysOf(v).filter((x) => !["type", "drvAttrs", "all"].includes(x));
+}
+
+function listing(keys: string[]): string {
+  return keys.length === 0 ? "nothing" : keys.slice(0, 40).join(", ") + (keys.length > 40 ? ", …" : "");
+}
+
 function keysOf(v: unknown): string[] {
   return typeof v === "object" && v !== null ? Object.keys(v).filter((k) => k !== "__esModule") : [];
 }
@@ -94,24 +102,33 @@ export function selectAttr(mod: Record<string, unknown>, attrPath: string | unde
     return force(mod.default, file);
   }
   const parts = attrPath.split(".");
+  const named = keysOf(mod).filter((k) => k !== "default");
   let v: unknown;
-  let start = 0;
-  if (parts[0] !== "default" && parts[0]! in mod) {
-    v = force(mod[parts[0]!], file);
-    start = 1;
-  } else {
-    v = force(mod.default, file);
-    if (parts[0] === "default") start = 1;
+  let start = 1;
+  if (parts[0] === "default") v = force(mod.default, file);
+  else if (named.includes(parts[0]!)) v = force(mod[parts[0]!], file);
+  else {
+    const def = "default" in mod ? force(mod.default, file) : undefined;
+    const inDefault = typeof def === "object" && def !== null && Object.prototype.hasOwnProperty.call(def, parts[0]!);
+    if (!inDefault) {
+      const avail = [...named, ...visibleKeys(def)];
+      throw new CairnError(
+        "E_EVAL",
+        `${file}: attribute '${parts[0]}' not found; the recipe has: ${listing(avail)}`,
+        { file, attrPath },
+      );
+    }
+    v = def;
+    start = 0;
   }
   for (let i = start; i < parts.length; i++) {
     const k = parts[i]!;
     const ok = typeof v === "object" && v !== null && Object.prototype.hasOwnProperty.call(v, k);
     if (!ok) {
-      const here = parts.slice(0, i).join(".") || "the recipe";
-      const avail = keysOf(v).filter((x) => !["type", "drvAttrs", "all"].includes(x));
+      const here = parts.slice(0, i).join(".") || "the default export";
       throw new CairnError(
         "E_EVAL",
-        `${file}: attribute '${parts.slice(0, i + 1).join(".")}' not found; ${here} has: ${avail.slice(0, 40).join(", ") || "nothing"}${avail.length > 40 ? ", …" : ""}`,
+        `${file}: attribute '${parts.slice(0, i + 1).join(".")}' not found; ${here} has: ${listing(visibleKeys(v))}`,
         { file, attrPath },
       );
     }

@@ -44,6 +44,8 @@ export class EvalState {
   readonly pathLiterals = new Map<string, string>();
   /** `drvPath!output` of derivation values that were turned into strings (see coerce.ts). */
   readonly stringified = new Set<string>();
+  /** The same, since the last derivation() call: the template strings of its own attributes. */
+  readonly recentlyStringified = new Set<string>();
 
   constructor(
     readonly storeDir: string,

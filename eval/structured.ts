@@ -13,7 +13,8 @@ export function formatJsonFloat(x: number): string {
   if (!Number.isFinite(x)) return Number.isNaN(x) ? "nan" : x < 0 ? "-inf" : "inf";
   if (x === 0) return Object.is(x, -0) ? "-0" : "0";
   const exp = Math.floor(Math.log10(Math.abs(Number(x.toPrecision(6)))));
-  if (exp < -5 || exp >= 6) {
+  // %g: scientific when the exponent is below -4 or at least the precision.
+  if (exp < -4 || exp >= 6) {
     const [m, e] = x.toExponential(5).split("e");
     const mant = m!.includes(".") ? m!.replace(/\.?0+$/, "") : m!;
     const n = Number(e);

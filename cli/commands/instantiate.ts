@@ -19,7 +19,8 @@ export function register(program: Command, ctx: Context): void {
       if (opts.json) {
         out(JSON.stringify(r.selected.map((s) => ({ attr: s.attr, drvPath: s.drv.drvPath, outPath: s.drv.outPath }))) + "\n");
       } else {
-        for (const s of r.selected) out(s.drv.drvPath + "\n");
+        // As nix-instantiate: a derivation whose first output is not `out` prints as DRV!OUTPUT.
+        for (const s of r.selected) out(s.drv.drvPath + (s.drv.outputName === "out" ? "" : `!${s.drv.outputName}`) + "\n");
       }
     } finally {
       await store.close();
