@@ -5,9 +5,13 @@ import {
   byteString,
   checkName,
   compareUtf8,
-  printDerivation,
   sha256ByteString,
-  hashDerivationModulo,
+  assembleAterm,
+  fixedOutputModulo,
+  printInputs,
+  printOutputs,
+  printRest,
+  replacedInputs,
   makeFixedOutputPath,
   makeOutputPath,
   makeTextPathFromPrinted,
@@ -32,11 +36,11 @@ function fail(name: string, msg: string, data: Record<string, unknown> = {}): ne
   throw new CairnError("E_EVAL", `derivation '${name}': ${msg}`, { derivation: name, ...data });
 }
 
-function moduloOf(state: EvalState, drvPath: string): Uint8Array {
+/** The modulo hash (hex) of a derivation made in this evaluation. */
+function moduloHexOf(state: EvalState, drvPath: string): string {
   const made = state.drvs.get(drvPath);
   if (made === undefined) throw new CairnError("E_EVAL", `unknown input derivation '${drvPath}'`, { drvPath });
-  made.modulo ??= hashDerivationModulo(made.drv, (p) => moduloOf(state, p));
-  return made.modulo;
+  return made.moduloHex;
 }
 
 interface FixedInfo {
@@ -205,6 +209,9 @@ export function derivation<const O extends string = "out">(attrs: DerivationAttr
   };
 
   const outHashParts: [string, string][] = [];
+  // Every ATerm form shares parts: the inputs with modulo hashes serve both the masked form
+  // (which gives the output paths) and this derivation's own modulo hash.
+  const insReplaced = printInputs(replacedInputs(drv, (p) => moduloHexOf(state, p)));
   if (fixed !== undefined) {
     const sp = makeFixedOutputPath(state.storeDir, name, { method: fixed.method, hash: { algo: fixed.algo, bytes: fixed.hashBytes } });
     const p = printStorePath(state.storeDir, sp);
@@ -217,7 +224,7 @@ export function derivation<const O extends string = "out">(attrs: DerivationAttr
       drv.outputs.set(o, { path: "", hashAlgo: "", hash: "" });
       drv.env.set(o, "");
     }
-    const h = hashDerivationModulo(drv, (p) => moduloOf(state, p), true);
+    const h = sha256ByteString(assembleAterm(printOutputs(drv, true), insReplaced, printRest(drv, true)));
     for (const o of outputNames) {
       const sp = makeOutputPath(state.storeDir, o, h, name);
       const p = printStorePath(state.storeDir, sp);
@@ -227,14 +234,17 @@ export function derivation<const O extends string = "out">(attrs: DerivationAttr
     }
   }
 
-  const aterm = printDerivation(drv);
+  const outsFinal = printOutputs(drv);
+  const restFinal = printRest(drv);
+  const aterm = assembleAterm(outsFinal, printInputs(drv.inputDrvs), restFinal);
+  const moduloHex = toHex(fixed !== undefined ? fixedOutputModulo(drv) : sha256ByteString(assembleAterm(outsFinal, insReplaced, restFinal)));
   // References are paths this evaluation made or copied: already valid store paths.
   const references = [...drv.inputSrcs, ...drv.inputDrvs.keys()].sort(compareUtf8);
   const sp = makeTextPathFromPrinted(state.storeDir, `${name}.drv`, sha256ByteString(aterm), references);
   const drvPath = printStorePath(state.storeDir, sp);
   let made = state.drvs.get(drvPath);
   if (made === undefined) {
-    made = { drvPath, name, drv, aterm, references };
+    made = { drvPath, name, drv, aterm, references, moduloHex };
     state.drvs.set(drvPath, made);
     state.addOrigin(sp.hashPart, { kind: "drv", path: drvPath });
     for (const [o, hashPart] of outHashParts) {

@@ -19,8 +19,8 @@ export interface MadeDerivation {
   aterm: string;
   /** inputSrcs and inputDrvs: the .drv file's references. */
   references: string[];
-  /** hashDerivationModulo of the final derivation, computed when it is first an input. */
-  modulo?: Uint8Array;
+  /** hashDerivationModulo of the final derivation, hex (what its dependents' ATerms print). */
+  moduloHex: string;
 }
 
 export interface MadeText {

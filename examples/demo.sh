@@ -25,8 +25,15 @@ cairn dump "$tree" > "$tmp/a.nar"
 cairn restore "$tmp/copy" < "$tmp/a.nar"
 cairn dump "$tmp/copy" | cmp - "$tmp/a.nar" && echo "round trip: identical ($(wc -c < "$tmp/a.nar") bytes)"
 rm -rf "$tmp"
+echo "== cairn instantiate examples/recipes/hello.ts"
+cairn instantiate examples/recipes/hello.ts
+echo "== cairn show-derivation (hello)"
+cairn show-derivation "$(cairn instantiate examples/recipes/hello.ts -A hello)"
 if command -v nix-store >/dev/null; then
   echo "== the same with Nix 2.8 (logical store /nix/store)"
-  echo "nix:   $(NIX_REMOTE= nix-hash --type sha256 --base32 "$tree")  $(NIX_REMOTE= nix-store --store "local?root=$CAIRN_ROOT/nix-oracle" --add "$tree" 2>/dev/null)"
+  oracle="local?root=$CAIRN_ROOT/nix-oracle"
+  echo "nix:   $(NIX_REMOTE= nix-hash --type sha256 --base32 "$tree")  $(NIX_REMOTE= nix-store --store "$oracle" --add "$tree" 2>/dev/null)"
   echo "cairn: $(cairn hash "$tree")  $(CAIRN_STORE_DIR=/nix/store cairn add --root "$CAIRN_ROOT/nix-compat" "$tree")"
+  echo "nix:   $(NIX_REMOTE= nix-instantiate --store "$oracle" examples/recipes/hello.nix -A hello 2>/dev/null)"
+  echo "cairn: $(CAIRN_STORE_DIR=/nix/store cairn instantiate --root "$CAIRN_ROOT/nix-compat" examples/recipes/hello.ts -A hello)"
 fi

@@ -42,13 +42,14 @@ export function fromByteString(b: string): string {
 }
 
 const byteOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-/** Map entries in byte order; maps built in order (the common case) skip the sort. */
-function sorted<T>(m: Map<string, T>): [string, T][] {
-  const e = [...m];
-  for (let i = 1; i < e.length; i++) {
-    if (e[i - 1]![0] > e[i]![0]) return e.sort((a, b) => byteOrder(a[0], b[0]));
+/** Map entries in byte order; maps built in order (the common case) are used as they are. */
+function sorted<T>(m: Map<string, T>): Iterable<[string, T]> {
+  let prev: string | undefined;
+  for (const k of m.keys()) {
+    if (prev !== undefined && prev > k) return [...m].sort((a, b) => byteOrder(a[0], b[0]));
+    prev = k;
   }
-  return e;
+  return m;
 }
 
 function escape(s: string): string {
@@ -80,19 +81,47 @@ export interface PrintOptions {
   masked?: boolean;
 }
 
+// The three parts of an ATerm that differ between the masked, final and modulo forms; eval
+// builds each once and concatenates (`Derive(OUTPUTS,INPUTS,REST)`).
+
+export function printOutputs(drv: Derivation, masked = false): string {
+  let s = "[";
+  for (const [n, o] of sorted(drv.outputs)) {
+    if (s.length > 1) s += ",";
+    s += `(${raw(n)},${raw(masked ? "" : o.path)},${raw(o.hashAlgo)},${raw(o.hash)})`;
+  }
+  return s + "]";
+}
+
+export function printInputs(inputs: Map<string, Set<string>>): string {
+  let s = "[";
+  for (const [p, names] of sorted(inputs)) {
+    if (s.length > 1) s += ",";
+    s += `(${raw(p)},${list([...names].sort(byteOrder).map(raw))})`;
+  }
+  return s + "]";
+}
+
+/** Sources, platform, builder, args and environment. */
+export function printRest(drv: Derivation, masked = false): string {
+  let env = "[";
+  for (const [k, v] of sorted(drv.env)) {
+    if (env.length > 1) env += ",";
+    env += `(${escape(k)},${escape(masked && drv.outputs.has(k) ? "" : v)})`;
+  }
+  env += "]";
+  const srcs = [...drv.inputSrcs].sort(byteOrder).map(raw);
+  return `${list(srcs)},${raw(drv.platform)},${escape(drv.builder)},${list(drv.args.map(escape))},${env}`;
+}
+
+export function assembleAterm(outputs: string, inputs: string, rest: string): string {
+  return `Derive(${outputs},${inputs},${rest})`;
+}
+
 /** ATerm text of `drv` as a byte string. */
 export function printDerivation(drv: Derivation, opts: PrintOptions = {}): string {
   const masked = opts.masked === true;
-  const outs = sorted(drv.outputs).map(([n, o]) => `(${raw(n)},${raw(masked ? "" : o.path)},${raw(o.hashAlgo)},${raw(o.hash)})`);
-  const ins = sorted(opts.inputs ?? drv.inputDrvs).map(
-    ([p, names]) => `(${raw(p)},${list([...names].sort(byteOrder).map(raw))})`,
-  );
-  const srcs = [...drv.inputSrcs].sort(byteOrder).map(raw);
-  const env = sorted(drv.env).map(([k, v]) => `(${escape(k)},${escape(masked && drv.outputs.has(k) ? "" : v)})`);
-  return (
-    `Derive(${list(outs)},${list(ins)},${list(srcs)},${raw(drv.platform)},${escape(drv.builder)},` +
-    `${list(drv.args.map(escape))},${list(env)})`
-  );
+  return assembleAterm(printOutputs(drv, masked), printInputs(opts.inputs ?? drv.inputDrvs), printRest(drv, masked));
 }
 
 export function derivationBytes(drv: Derivation, opts?: PrintOptions): Uint8Array {
@@ -253,25 +282,33 @@ export function isFixedOutput(drv: Derivation): boolean {
   return drv.outputs.size === 1 && out !== undefined && out.hash !== "";
 }
 
-/**
- * Nix's hashDerivationModulo. `lookup(drvPath)` gives the modulo hash of an input derivation
- * (callers memoise: eval from what it made, import from the .drv files it read). For a new
- * derivation, pass `masked` (or a masked copy): output paths and their env variables empty.
- */
-export function hashDerivationModulo(drv: Derivation, lookup: (drvPath: string) => Uint8Array, masked = false): Uint8Array {
-  if (isFixedOutput(drv)) {
-    const o = drv.outputs.get("out")!;
-    return sha256(Buffer.from(`fixed:out:${o.hashAlgo}:${o.hash}:${o.path}`, "latin1"));
-  }
-  // Inputs with equal modulo hashes merge (two fixed-output .drv files with one output path).
+/** The inputDrvs of `drv` with each .drv path replaced by its modulo hash (hex); equal ones merge. */
+export function replacedInputs(drv: Derivation, lookup: (drvPath: string) => Uint8Array | string): Map<string, Set<string>> {
   const replaced = new Map<string, Set<string>>();
   for (const [p, names] of drv.inputDrvs) {
-    const k = toHex(lookup(p));
+    const h = lookup(p);
+    const k = typeof h === "string" ? h : toHex(h);
     const set = replaced.get(k);
     if (set === undefined) replaced.set(k, new Set(names));
     else for (const n of names) set.add(n);
   }
-  return sha256ByteString(printDerivation(drv, { inputs: replaced, masked }));
+  return replaced;
+}
+
+/**
+ * Nix's hashDerivationModulo. `lookup(drvPath)` gives the modulo hash (bytes or hex) of an input
+ * derivation (callers memoise: eval from what it made, import from the .drv files it read). For
+ * a new derivation, pass `masked` (or a masked copy): output paths and their env variables empty.
+ */
+export function hashDerivationModulo(drv: Derivation, lookup: (drvPath: string) => Uint8Array | string, masked = false): Uint8Array {
+  if (isFixedOutput(drv)) return fixedOutputModulo(drv);
+  return sha256ByteString(printDerivation(drv, { inputs: replacedInputs(drv, lookup), masked }));
+}
+
+/** The modulo hash of a fixed-output derivation: only its hash and output path count. */
+export function fixedOutputModulo(drv: Derivation): Uint8Array {
+  const o = drv.outputs.get("out")!;
+  return sha256(Buffer.from(`fixed:out:${o.hashAlgo}:${o.hash}:${o.path}`, "latin1"));
 }
 
 /** The masked form of `drv`: every output path and the env variable of every output emptied. */
