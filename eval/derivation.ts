@@ -183,21 +183,20 @@ export function derivation<const O extends string = "out">(attrs: DerivationAttr
   if (structured) {
     const json: Record<string, unknown> = {};
     for (const k of keys) if (!NOT_JSON.has(k)) json[k] = attrs[k];
-    env.set("__json", toJson(state, json, ctx, `derivation '${name}'`));
+    env.set("__json", byteString(toJson(state, json, ctx, `derivation '${name}'`)));
   } else {
     for (const k of keys) {
       if (NOT_ENV.has(k)) continue;
-      env.set(k, coerceToString(state, attrs[k], ctx, `derivation '${name}', attribute '${k}'`));
+      env.set(byteString(k), byteString(coerceToString(state, attrs[k], ctx, `derivation '${name}', attribute '${k}'`)));
     }
   }
 
+  // env holds byte strings; the outputHash attributes are ASCII when valid.
   const fixed = fixedOutput(name, (k) => (k in attrs ? (structured ? (attrs[k] as string) : env.get(k)) : undefined));
   if (fixed !== undefined && (outputNames.length !== 1 || outputNames[0] !== "out")) {
     fail(name, "multiple outputs are not supported in fixed-output derivations");
   }
 
-  const drvEnv = new Map<string, string>();
-  for (const [k, v] of env) drvEnv.set(byteString(k), byteString(v));
   const drv: Drv = {
     outputs: new Map<string, DrvOutput>(),
     inputDrvs: ctx.drvs,
@@ -205,7 +204,7 @@ export function derivation<const O extends string = "out">(attrs: DerivationAttr
     platform: byteString(system),
     builder: byteString(builder),
     args: args.map(byteString),
-    env: drvEnv,
+    env,
   };
 
   const outHashParts: [string, string][] = [];
