@@ -12,13 +12,13 @@
 // live part (needs nix-instantiate on PATH): Nix runs on the .nix cases now, in an isolated store,
 //   and cairn's results are compared with it the same way. Without Nix it is skipped ("needs
 //   nix"), unless CAIRN_REQUIRE_NIX=1, which turns the absence of Nix into a failure.
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LocalStore } from "../../store/local-store.js";
 import { Layout } from "../../store/layout.js";
 import { CLI, REPO, hasCommand, rmTree, tmpDir } from "../helpers/cli.js";
+import { Limiter, describeRun, runLimited } from "../helpers/proc.js";
 
 // --- goldens ---------------------------------------------------------------------------------
 interface AttrGolden {
@@ -65,46 +65,8 @@ const HAVE_NIX = hasCommand("nix-instantiate");
 const REQUIRE_NIX = process.env.CAIRN_REQUIRE_NIX === "1";
 
 // --- processes -------------------------------------------------------------------------------
-interface Ran {
-  status: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: Buffer;
-  stderr: string;
-}
-
-/** At most `n` child processes at once (the CI machine has 2 cores). */
-class Limiter {
-  private active = 0;
-  private waiting: Array<() => void> = [];
-  constructor(private readonly n: number) {}
-  async run<T>(f: () => Promise<T>): Promise<T> {
-    if (this.active < this.n) this.active++;
-    else await new Promise<void>((r) => this.waiting.push(r));
-    try {
-      return await f();
-    } finally {
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.active--;
-    }
-  }
-}
 const limiter = new Limiter(3);
-
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<Ran> {
-  return limiter.run(
-    () =>
-      new Promise<Ran>((resolve, reject) => {
-        const child = spawn(cmd, args, { env, cwd: REPO, stdio: ["ignore", "pipe", "pipe"] });
-        const out: Buffer[] = [];
-        const err: Buffer[] = [];
-        child.stdout.on("data", (c: Buffer) => out.push(c));
-        child.stderr.on("data", (c: Buffer) => err.push(c));
-        child.on("error", reject);
-        child.on("close", (status, signal) => resolve({ status, signal, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString() }));
-      }),
-  );
-}
+const run = (cmd: string, args: string[], env: NodeJS.ProcessEnv) => runLimited(limiter, cmd, args, env);
 
 const work = tmpDir("cairn-eval-diff-");
 afterAll(() => rmTree(work));
@@ -117,7 +79,6 @@ delete nixEnv.NIX_STORE_DIR;
 delete nixEnv.NIX_STATE_DIR;
 
 const cairnRun = (args: string[]) => run(process.execPath, [CLI, ...args], cairnEnv);
-const describeRun = (what: string, r: Ran) => `${what}: exit ${r.status ?? r.signal}: ${r.stderr.trim()}`;
 async function cairnOut(args: string[]): Promise<Buffer> {
   const r = await cairnRun(args);
   if (r.status !== 0) throw new Error(describeRun(`cairn ${args.join(" ")}`, r));

@@ -10,12 +10,12 @@
 //
 // Both stores use the logical store directory /nix/store: cairn through CAIRN_STORE_DIR with a
 // fresh --root for this file, Nix through an isolated `--store local?root=DIR`.
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI, REPO, hasCommand, rmTree, tmpDir } from "../helpers/cli.js";
+import { Limiter, describeRun, runLimited } from "../helpers/proc.js";
 import { TREES, buildTrees, treeKind, type TreeDef, type TreeKind } from "./trees.js";
 
 // --- goldens ---------------------------------------------------------------------------------
@@ -92,50 +92,8 @@ const variantApplies = (v: Variant, def: TreeDef) =>
 const variantsOf = (def: TreeDef, flat: boolean) => VARIANTS.filter((v) => v.flat === flat && variantApplies(v, def));
 
 // --- processes -------------------------------------------------------------------------------
-interface Ran {
-  status: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: Buffer;
-  stderr: string;
-}
-
-/** At most `n` child processes at once (the CI machine has 2 cores). */
-class Limiter {
-  private active = 0;
-  private waiting: Array<() => void> = [];
-  constructor(private readonly n: number) {}
-  async run<T>(f: () => Promise<T>): Promise<T> {
-    if (this.active < this.n) this.active++;
-    else await new Promise<void>((r) => this.waiting.push(r));
-    try {
-      return await f();
-    } finally {
-      const next = this.waiting.shift();
-      if (next) next(); // hand the slot over
-      else this.active--;
-    }
-  }
-}
 const limiter = new Limiter(3);
-
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, input?: Buffer): Promise<Ran> {
-  return limiter.run(
-    () =>
-      new Promise<Ran>((resolve, reject) => {
-        const child = spawn(cmd, args, { env, stdio: ["pipe", "pipe", "pipe"] });
-        const out: Buffer[] = [];
-        const err: Buffer[] = [];
-        child.stdout.on("data", (c: Buffer) => out.push(c));
-        child.stderr.on("data", (c: Buffer) => err.push(c));
-        child.on("error", reject);
-        child.on("close", (status, signal) =>
-          resolve({ status, signal, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString() }),
-        );
-        child.stdin.on("error", () => {}); // a command that fails early may not read its input
-        child.stdin.end(input);
-      }),
-  );
-}
+const run = (cmd: string, args: string[], env: NodeJS.ProcessEnv, input?: Buffer) => runLimited(limiter, cmd, args, env, input);
 
 const cairnEnv: NodeJS.ProcessEnv = { ...process.env, CAIRN_STORE_DIR: STORE_DIR };
 delete cairnEnv.CAIRN_CRASH_AT;
@@ -145,7 +103,6 @@ delete nixEnv.NIX_STORE_DIR;
 delete nixEnv.NIX_STATE_DIR;
 
 const cairnRun = (args: string[], input?: Buffer) => run(process.execPath, [CLI, ...args], cairnEnv, input);
-const describeRun = (what: string, r: Ran) => `${what}: exit ${r.status ?? r.signal}: ${r.stderr.trim()}`;
 
 async function cairnOut(args: string[], input?: Buffer): Promise<Buffer> {
   const r = await cairnRun(args, input);
