@@ -19,7 +19,15 @@ export function textObjectsFor(state: EvalState, drvPaths: Iterable<string>): Te
     seen.add(p);
     const d = state.drvs.get(p);
     if (d !== undefined) {
-      out.push({ path: p, bytes: Buffer.from(d.aterm, "latin1"), references: d.references });
+      const aterm = d.aterm;
+      // Encoded only if the store has to write it (usually nothing, when all are valid).
+      out.push({
+        path: p,
+        get bytes() {
+          return Buffer.from(aterm, "latin1");
+        },
+        references: d.references,
+      });
       todo.push(...d.references);
       continue;
     }
