@@ -14,11 +14,11 @@
 // is /nix/store. Run from anywhere:  node scripts/gen-eval-goldens.mjs
 // Refuses a Nix other than 2.8.x unless NIX_GOLDENS_ANY_VERSION=1.
 import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { check, line, run, sha256hex } from "./lib/nix-oracle.mjs";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const OUT = path.join(REPO, "test", "fixtures", "eval");
@@ -26,23 +26,8 @@ const CASES = path.join(OUT, "cases");
 const DRV_DIR = path.join(OUT, "drv");
 const STORE_DIR = "/nix/store";
 
-const env = { ...process.env, NIX_REMOTE: "" };
-delete env.NIX_STORE_DIR;
-delete env.NIX_STATE_DIR;
-
-function run(cmd, args, opts = {}) {
-  const r = spawnSync(cmd, args, { env, maxBuffer: 1 << 30, ...opts });
-  if (r.error) throw r.error;
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed (${r.status ?? r.signal}):\n${r.stderr}`);
-  return r.stdout;
-}
-const line = (b) => b.toString().trim();
 const lines = (b) => b.toString().split("\n").filter((l) => l !== "");
-const sha256hex = (b) => createHash("sha256").update(b).digest("hex");
 const rel = (p) => path.relative(OUT, p).split(path.sep).join("/");
-function check(cond, what) {
-  if (!cond) throw new Error(`consistency check failed: ${what}`);
-}
 /** Text that must round-trip through a JS string byte for byte (it is stored in JSON). */
 function utf8Text(buf, what) {
   const s = buf.toString("utf8");

@@ -10,11 +10,11 @@
 // network. Run from anywhere:  node scripts/gen-nix-goldens.mjs
 // Refuses a Nix other than 2.8.x unless NIX_GOLDENS_ANY_VERSION=1.
 import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { check, line, run, sha256hex } from "./lib/nix-oracle.mjs";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const OUT = path.join(REPO, "test", "fixtures", "nix");
@@ -23,21 +23,6 @@ const NAR_FILE_LIMIT = 64 * 1024;
 const STORE_DIR = "/nix/store";
 const OTHER_TYPES = ["md5", "sha1", "sha512"];
 
-const env = { ...process.env, NIX_REMOTE: "" };
-delete env.NIX_STORE_DIR;
-delete env.NIX_STATE_DIR;
-
-function run(cmd, args, opts = {}) {
-  const r = spawnSync(cmd, args, { env, maxBuffer: 1 << 30, ...opts });
-  if (r.error) throw r.error;
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed (${r.status ?? r.signal}):\n${r.stderr}`);
-  return r.stdout;
-}
-const line = (b) => b.toString().trim();
-const sha256hex = (b) => createHash("sha256").update(b).digest("hex");
-function check(cond, what) {
-  if (!cond) throw new Error(`consistency check failed: ${what}`);
-}
 
 const nixVersion = line(run("nix-store", ["--version"]));
 if (!/\b2\.8\.\d+$/.test(nixVersion) && process.env.NIX_GOLDENS_ANY_VERSION !== "1") {
