@@ -4,7 +4,7 @@
 import fs from "node:fs";
 import { CairnError, type TreeNode, type DirectoryNode } from "./format/index.js";
 
-const { O_RDONLY, O_NOFOLLOW } = fs.constants;
+const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK } = fs.constants;
 const SLASH = Buffer.from("/");
 const READ_CHUNK = 1 << 20;
 
@@ -17,18 +17,24 @@ export interface TreeObserver {
   symlink?(path: Buffer, target: Buffer): void;
   /** After a directory's last entry. */
   endDirectory?(path: Buffer): void;
+  /**
+   * A regular file that another thread has read and already written as a canonical store file
+   * (parallel add, store/parallel-tree.ts): instead of regular/contents/endRegular, once it is
+   * complete. Directories are announced (`directory`) before any of their files are written.
+   */
+  copiedRegular?(path: Buffer, executable: boolean, size: number): void;
 }
 
 let readBuf: Buffer | undefined;
 
-function unsupported(p: Buffer, what: string): never {
+export function unsupported(p: Buffer, what: string): never {
   throw new CairnError("E_UNSUPPORTED_FILE_TYPE", `'${p.toString()}' is a ${what}, which a store object cannot hold`, {
     path: p.toString(),
     type: what,
   });
 }
 
-function typeName(st: fs.Stats): string {
+export function typeName(st: fs.Stats): string {
   if (st.isFIFO()) return "FIFO";
   if (st.isSocket()) return "socket";
   if (st.isCharacterDevice()) return "character device";
@@ -36,7 +42,7 @@ function typeName(st: fs.Stats): string {
   return "special file";
 }
 
-function ioError(p: Buffer, e: unknown): CairnError {
+export function ioError(p: Buffer, e: unknown): CairnError {
   const err = e as NodeJS.ErrnoException;
   return new CairnError(
     err.code === "ENOENT" ? "E_NOT_FOUND" : "E_IO",
@@ -46,10 +52,12 @@ function ioError(p: Buffer, e: unknown): CairnError {
   );
 }
 
-function regularNode(p: Buffer, obs: TreeObserver | undefined): TreeNode {
+/** A regular file, opened now (no-follow) and read when the writer asks for its contents. */
+export function regularNode(p: Buffer, obs: TreeObserver | undefined): TreeNode {
   let fd: number;
   try {
-    fd = fs.openSync(p, O_RDONLY | O_NOFOLLOW);
+    // O_NONBLOCK: a file replaced by a FIFO since readdir must not block the open (fstat refuses it).
+    fd = fs.openSync(p, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
   } catch (e) {
     throw ioError(p, e);
   }
@@ -127,6 +135,10 @@ function nodeAt(p: Buffer, obs: TreeObserver | undefined, kind: string): TreeNod
   }
   if (kind === "f") return regularNode(p, obs);
   if (kind === "d") return directoryNode(p, obs);
+  return symlinkNode(p, obs);
+}
+
+export function symlinkNode(p: Buffer, obs: TreeObserver | undefined): TreeNode {
   let target: Buffer;
   try {
     target = fs.readlinkSync(p, { encoding: "buffer" });

@@ -25,6 +25,7 @@ import {
 import { Layout } from "./layout.js";
 import { openStoreDb, type PathInfoRecord, type StoreDb, type Claim } from "./db.js";
 import { fsTree, type TreeObserver } from "./fs-tree.js";
+import { openFsTree } from "./parallel-tree.js";
 import { FsSink } from "./fs-sink.js";
 import { removeTree } from "./remove-tree.js";
 import { fsyncDir, syncFileSystem } from "./syncfs.js";
@@ -319,14 +320,32 @@ export class LocalStore {
       let narSize: number;
       let ca: string;
       let sp: StorePath;
-      const narHasher = new ParallelHasher("sha256");
       if (method === "recursive") {
-        const obs = teeObserver(Buffer.from(source), sink);
-        narSize = writeNar(fsTree(source, obs), (c) => narHasher.update(c), source);
-        narHash = narHasher.digest();
+        // Big trees: a second thread reads and copies part of the files (store/parallel-tree.ts);
+        // it only makes files inside directories the sink has made, and reports each one when it
+        // is complete, so add.entry still fires once per entry, here.
+        const src = Buffer.from(source);
+        const s = sink;
+        const obs: TreeObserver = {
+          ...teeObserver(src, s),
+          copiedRegular: () => {
+            s.entries++;
+            this.crash("add.entry");
+          },
+        };
+        const tree = openFsTree(src, obs, { copyTo: tmp });
+        try {
+          // With the second thread, both cores are busy: hash here rather than on a third.
+          const narHasher = tree.parallel ? new Hasher("sha256") : new ParallelHasher("sha256");
+          narSize = writeNar(tree.root, (c) => narHasher.update(c), source);
+          narHash = narHasher.digest();
+        } finally {
+          tree.close();
+        }
         sp = makeFixedOutputPath(this.storeDir, name, { method: "recursive", hash: narHash });
         ca = printContentAddress({ kind: "fixed", method: "recursive", hash: narHash });
       } else {
+        const narHasher = new ParallelHasher("sha256");
         const flat = new Hasher("sha256");
         const node = flatFileNode(source, sink, flat);
         narSize = writeNar(node, (c) => narHasher.update(c), source);

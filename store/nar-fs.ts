@@ -4,6 +4,7 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { CairnError, Hasher, writeNar, parseNarFrom, type Hash, type HashAlgo, type ByteSink } from "./format/index.js";
 import { fsTree } from "./fs-tree.js";
+import { openFsTree } from "./parallel-tree.js";
 import { ParallelHasher } from "./parallel-hasher.js";
 import { FsSink } from "./fs-sink.js";
 import { removeTree } from "./remove-tree.js";
@@ -19,13 +20,25 @@ export function hashPath(p: string, opts: { flat?: boolean; algo?: HashAlgo } = 
     for (const c of node.contents()) h.update(c);
     return { hash: h.digest() };
   }
-  const ph = new ParallelHasher(opts.algo ?? "sha256");
-  const narSize = writeNar(fsTree(p), (c) => ph.update(c), p);
-  return { hash: ph.digest(), narSize };
+  const tree = openFsTree(p);
+  try {
+    // With a reading thread, hashing stays here (both cores are busy); otherwise a hashing
+    // thread overlaps with the reading, which pays off for big files.
+    const h = tree.parallel ? new Hasher(opts.algo ?? "sha256") : new ParallelHasher(opts.algo ?? "sha256");
+    const narSize = writeNar(tree.root, (c) => h.update(c), p);
+    return { hash: h.digest(), narSize };
+  } finally {
+    tree.close();
+  }
 }
 
 export function dumpPath(p: string, sink: ByteSink): number {
-  return writeNar(fsTree(p), sink, p);
+  const tree = openFsTree(p);
+  try {
+    return writeNar(tree.root, sink, p);
+  } finally {
+    tree.close();
+  }
 }
 
 /**
