@@ -388,39 +388,13 @@ export class LocalStore {
     checkName(name);
     const bytes = typeof text === "string" ? utf8(text) : text;
     const refs = [...new Set(references)].sort(compareUtf8);
-    const contentHash = hashBytes("sha256", bytes);
-    const sp = makeTextPath(this.storeDir, name, contentHash.bytes, refs.map((r) => this.parsePath(r)));
+    const sp = makeTextPath(this.storeDir, name, hashBytes("sha256", bytes).bytes, refs.map((r) => this.parsePath(r)));
     const p = this.layout.printPath(sp);
     if (this.isValidPath(p)) return p;
+    // Refused before anything is written (registration re-checks inside its transaction).
     this.checkReferencesValid(p, refs);
-    const tmp = this.newTemp();
-    if (this.claim(p, tmp) === "valid") return p;
-    try {
-      const node: TreeNode = { type: "regular", executable: false, size: bytes.length, contents: () => [bytes] };
-      const sink = new FsSink(tmp, { canonical: true, fsyncEach: false });
-      const narHasher = new Hasher("sha256");
-      const narSize = writeNar(node, (c) => narHasher.update(c));
-      sink.regularRel(Buffer.alloc(0), false);
-      sink.contents(bytes);
-      sink.endRegular();
-      this.crash("add.written");
-      const info: PathInfo = {
-        path: p,
-        narHash: printHash(narHasher.digest(), "nix32", true),
-        narSize,
-        references: refs,
-        registrationTime: this.now(),
-        sigs: [],
-        ca: printContentAddress({ kind: "text", hash: contentHash }),
-      };
-      this.install(tmp, info, 1);
-      return p;
-    } catch (e) {
-      removeTree(tmp);
-      throw e;
-    } finally {
-      this.releaseClaim(p);
-    }
+    this.addTextObjects([{ path: p, bytes, references: refs }]);
+    return p;
   }
 
   /**
