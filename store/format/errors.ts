@@ -22,7 +22,27 @@ export type ErrorCode =
   | "E_IO"
   | "E_BAD_DERIVATION"
   | "E_EVAL"
-  | "E_USAGE";
+  | "E_USAGE"
+  // builder
+  | "E_NOT_BUILT"
+  | "E_BUILD_FAILED"
+  | "E_TIMEOUT"
+  | "E_CHECK_MISMATCH"
+  | "E_SANDBOX"
+  | "E_BAD_OUTPUT"
+  | "E_CANCELLED"
+  // profiles (add below)
+  | "E_PROFILE"
+  //
+  // gc (add below)
+  | "E_GC"
+  //
+  // binary caches (add below)
+  | "E_BAD_NARINFO"
+  | "E_BAD_SIGNATURE"
+  //
+  // system (add below)
+  | "E_SYSTEM";
 
 export class CairnError extends Error {
   readonly code: ErrorCode;
