@@ -13,6 +13,16 @@ import * as verify from "./commands/verify.js";
 import * as instantiate from "./commands/instantiate.js";
 import * as showDerivation from "./commands/show-derivation.js";
 import * as derivationCmd from "./commands/derivation.js";
+// builder commands
+
+// profile commands
+
+// gc commands
+
+// binary-cache commands
+
+// system commands
+
 
 const EXIT: Partial<Record<string, number>> = {
   E_HASH_MISMATCH: 102, // as nix-build's "hash mismatch in fixed-output derivation"
@@ -56,7 +66,28 @@ async function main(argv: string[]): Promise<number> {
       .exitOverride()
       .configureOutput({ writeErr: () => {}, writeOut: (s) => process.stdout.write(s) })
       .showSuggestionAfterError(true);
-    for (const m of [add, hash, dump, restore, pathInfo, verify, instantiate, showDerivation, derivationCmd]) m.register(program, ctx);
+    const commands = [
+      add,
+      hash,
+      dump,
+      restore,
+      pathInfo,
+      verify,
+      instantiate,
+      showDerivation,
+      derivationCmd,
+      // builder
+
+      // profiles
+
+      // gc
+
+      // binary caches
+
+      // system
+
+    ];
+    for (const m of commands) m.register(program, ctx);
     program.hook("preAction", (_p, action) => {
       const names: string[] = [];
       for (let c: Command | null = action; c !== null && c !== program; c = c.parent) names.unshift(c.name());
