@@ -11,6 +11,20 @@ export interface Env {
   XDG_DATA_HOME?: string;
   XDG_CACHE_HOME?: string;
   HOME?: string;
+  /** builder */
+  CAIRN_MAX_JOBS?: string;
+  TERM?: string;
+  /** gc: FIFO sync points for interleaving tests; automatic optimise after builds */
+  CAIRN_TEST_GC_SYNC_1?: string;
+  CAIRN_TEST_GC_SYNC_2?: string;
+  CAIRN_TEST_GC_SYNC_3?: string;
+  CAIRN_AUTO_OPTIMISE?: string;
+  /** binary caches */
+  CAIRN_SUBSTITUTERS?: string;
+  CAIRN_TRUSTED_PUBLIC_KEYS?: string;
+  /** shell */
+  SHELL?: string;
+  PATH?: string;
 }
 
 export interface GlobalOptions {
