@@ -38,6 +38,8 @@ export interface Context {
   hooks: StoreHooks;
   stdoutIsTTY: boolean;
   stderrIsTTY: boolean;
+  /** Runs `f` with a signal that fires on SIGINT/SIGTERM (main.ts installs the handlers). */
+  withCancellation<T>(f: (signal: AbortSignal) => Promise<T>): Promise<T>;
 }
 
 export function resolveLayout(ctx: Context, opts: GlobalOptions): Layout {
@@ -78,3 +80,23 @@ export function writeAll(fd: number, data: Uint8Array | string): void {
 
 export const out = (s: string) => writeAll(1, s);
 export const err = (s: string) => writeAll(2, s);
+
+/**
+ * A store path given on the command line, where a symlink into the store (`./result`) stands for
+ * its target, as Nix's followLinksToStorePath.
+ */
+export function followLinksToStorePath(layout: Layout, arg: string): string {
+  let p = arg;
+  for (let i = 0; i < 40 && !p.startsWith(`${layout.storeDir}/`); i++) {
+    const abs = path.resolve(p);
+    if (abs.startsWith(`${layout.realStoreDir}/`)) return `${layout.storeDir}/${abs.slice(layout.realStoreDir.length + 1).split("/")[0]}`;
+    let target: string;
+    try {
+      target = fs.readlinkSync(abs);
+    } catch {
+      return arg;
+    }
+    p = path.resolve(path.dirname(abs), target);
+  }
+  return p.startsWith(`${layout.storeDir}/`) ? `${layout.storeDir}/${p.slice(layout.storeDir.length + 1).split("/")[0]}` : arg;
+}

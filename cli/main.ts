@@ -14,6 +14,8 @@ import * as instantiate from "./commands/instantiate.js";
 import * as showDerivation from "./commands/show-derivation.js";
 import * as derivationCmd from "./commands/derivation.js";
 // builder commands
+import * as build from "./commands/build.js";
+import * as log from "./commands/log.js";
 
 // profile commands
 
@@ -38,6 +40,26 @@ function crashHook(spec: string | undefined): ((point: string) => void) | undefi
   return (point) => {
     if (point === at && ++hits === Number(nth)) process.kill(process.pid, "SIGKILL");
   };
+}
+
+/**
+ * SIGINT/SIGTERM while `f` runs abort its signal, so builds are killed, temp dirs removed and
+ * claims released before cairn exits; a second signal exits at once.
+ */
+async function withCancellation<T>(f: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const ac = new AbortController();
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (ac.signal.aborted) process.exit(sig === "SIGINT" ? 130 : 143);
+    ac.abort();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  try {
+    return await f(ac.signal);
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
 }
 
 function oneLine(s: string): string {
@@ -69,6 +91,7 @@ async function main(argv: string[]): Promise<number> {
       hooks: { crash: crashHook(env.CAIRN_CRASH_AT) },
       stdoutIsTTY: !!process.stdout.isTTY,
       stderrIsTTY: !!process.stderr.isTTY,
+      withCancellation,
     };
     const program = new Command("cairn")
       .description("a Nix-compatible package store, per user, without a daemon")
@@ -87,6 +110,8 @@ async function main(argv: string[]): Promise<number> {
       showDerivation,
       derivationCmd,
       // builder
+      build,
+      log,
 
       // profiles
 
@@ -114,7 +139,8 @@ async function main(argv: string[]): Promise<number> {
     if (env.CAIRN_DEBUG) err(`${(e as Error).stack}\n`);
     if (e instanceof CairnError) {
       err(`cairn: ${command}: ${oneLine(e.message)}\n`);
-      return EXIT[e.code] ?? 1;
+      const status = e.data.exitStatus;
+      return typeof status === "number" ? status : (EXIT[e.code] ?? 1);
     }
     err(`cairn: ${command}: internal error: ${oneLine((e as Error).message ?? String(e))} (CAIRN_DEBUG=1 shows more)\n`);
     return 1;

@@ -1,35 +1,119 @@
 // The seam between evaluation and building, owned by the CLI: the output paths of derivations,
-// building those that are not valid yet. Commands other than `build` (profile install, shell,
-// system) go through here so they share one way to realise recipes.
-import { CairnError, compareUtf8 } from "../store/format/index.js";
-import { readDerivation } from "../store/derivations.js";
+// building those that are not valid yet, with progress on stderr. `build`, `profile install`,
+// `shell` and `system` all realise through here.
+import os from "node:os";
+import type { Command } from "commander";
+import { CairnError } from "../store/format/index.js";
 import type { LocalStore } from "../store/local-store.js";
-import type { Context } from "./context.js";
+import { buildDerivations, type BuildOptions } from "../builder/scheduler.js";
+import { currentSystem } from "../builder/goal.js";
+import { checkSandboxAvailable } from "../builder/sandbox/run.js";
+import { BuildProgress } from "./progress.js";
+import { err, type Context } from "./context.js";
 
 export interface RealiseOptions {
-  /** Parallel builds (-j); default: the number of cores. */
   maxJobs?: number;
+  sandbox?: boolean;
+  keepGoing?: boolean;
+  keepFailed?: boolean;
+  check?: boolean;
+  timeoutSeconds?: number;
+  maxSilentSeconds?: number;
   json?: boolean;
+  /** Progress output: default on stderr. */
+  quiet?: boolean;
 }
 
 /** drvPath -> output name -> output path, every output valid on return. */
 export type Realised = Map<string, Map<string, string>>;
 
-export async function realise(_ctx: Context, store: LocalStore, drvPaths: readonly string[], _opts: RealiseOptions = {}): Promise<Realised> {
-  const result: Realised = new Map();
-  const missing: string[] = [];
-  for (const drvPath of drvPaths) {
-    const drv = readDerivation(store, drvPath);
-    const outs = new Map<string, string>();
-    for (const [name, o] of drv.outputs) {
-      outs.set(name, o.path);
-      if (!store.isValidPath(o.path)) missing.push(o.path);
-    }
-    result.set(drvPath, outs);
+const int = (name: string) => (v: string) => {
+  if (!/^\d+$/.test(v)) throw new CairnError("E_USAGE", `${name} expects a non-negative integer, not '${v}'`);
+  return Number(v);
+};
+
+export function addBuildOptions(cmd: Command): Command {
+  return cmd
+    .option("-j, --max-jobs <n>", "builds to run at once (env CAIRN_MAX_JOBS; default: the number of cores)", int("--max-jobs"))
+    .option("--no-sandbox", "build without isolation (warned; the store dir must be ROOT/store)")
+    .option("--sandbox", "build in the bubblewrap sandbox (the default)")
+    .option("--keep-failed", "keep the build directory of a failed build")
+    .option("--check", "rebuild valid outputs and report whether they differ")
+    .option("--timeout <seconds>", "kill a build that runs longer", int("--timeout"))
+    .option("--max-silent-time <seconds>", "kill a build silent for longer", int("--max-silent-time"))
+    .option("--no-keep-going", "start no new builds after the first failure");
+}
+
+export function buildOptionsFrom(ctx: Context, opts: Record<string, unknown>): RealiseOptions {
+  const fromEnv = ctx.env.CAIRN_MAX_JOBS !== undefined ? int("CAIRN_MAX_JOBS")(ctx.env.CAIRN_MAX_JOBS) : undefined;
+  return {
+    maxJobs: (opts.maxJobs as number | undefined) ?? fromEnv,
+    sandbox: opts.sandbox !== false,
+    keepGoing: opts.keepGoing !== false,
+    keepFailed: opts.keepFailed === true,
+    check: opts.check === true,
+    ...(opts.timeout !== undefined ? { timeoutSeconds: opts.timeout as number } : {}),
+    ...(opts.maxSilentTime !== undefined ? { maxSilentSeconds: opts.maxSilentTime as number } : {}),
+    json: opts.json === true,
+  };
+}
+
+/** Nix's exit status for a set of failures (Worker::failingExitStatus): 100 + bits. */
+export function failingExitStatus(kinds: Iterable<string>): number {
+  let mask = 0;
+  let buildFailure = false;
+  for (const k of kinds) {
+    if (k === "failed" || k === "timeout" || k === "hash-mismatch") buildFailure = true;
+    if (k === "timeout") mask |= 0b0001;
+    if (k === "hash-mismatch") mask |= 0b0010;
+    if (k === "check-mismatch") mask |= 0b1000;
   }
-  if (missing.length > 0) {
-    missing.sort(compareUtf8);
-    throw new CairnError("E_NOT_BUILT", `${missing.length} output(s) not built yet, e.g. '${missing[0]}'`, { paths: missing });
+  if (buildFailure) mask |= 0b0100;
+  return mask ? mask | 0b1100000 : 1;
+}
+
+export async function runBuild(ctx: Context, store: LocalStore, drvPaths: readonly string[], o: RealiseOptions = {}): Promise<Realised> {
+  const sandbox = o.sandbox !== false;
+  if (sandbox) checkSandboxAvailable();
+  else if (!o.quiet) err("warning: building without a sandbox (--no-sandbox): builds can read and write anything this user can\n");
+  const mode = o.json ? "json" : ctx.stderrIsTTY ? "tty" : "plain";
+  const progress = new BuildProgress(mode, o.quiet ? () => {} : err, process.stderr.columns || 100);
+  const summary = await ctx.withCancellation((signal) => {
+    const opts: BuildOptions = {
+      maxJobs: Math.max(1, o.maxJobs ?? os.availableParallelism()),
+      keepGoing: o.keepGoing !== false,
+      sandbox,
+      buildCores: 1,
+      keepFailed: o.keepFailed === true,
+      check: o.check === true,
+      timeoutMs: (o.timeoutSeconds ?? 0) * 1000,
+      maxSilentMs: (o.maxSilentSeconds ?? 0) * 1000,
+      system: currentSystem(),
+      signal,
+      events: progress.events(),
+    };
+    return buildDerivations(store, drvPaths, opts);
+  });
+  progress.finish({ built: summary.built.length, failed: summary.failed.length, skipped: summary.skipped.length });
+  if (summary.failed.length > 0) {
+    const first = summary.failed[0]!;
+    const n = summary.failed.length;
+    const what =
+      first.kind === "cancelled"
+        ? "build cancelled"
+        : n === 1 && drvPaths.length === 1 && first.drvPath === drvPaths[0]
+          ? first.error.message
+          : `${n} build${n > 1 ? "s" : ""} failed (first: ${first.error.message})`;
+    throw new CairnError(first.error.code, what, {
+      ...first.error.data,
+      exitStatus: first.kind === "cancelled" ? 130 : failingExitStatus(summary.failed.map((f) => f.kind)),
+      failed: summary.failed.map((f) => f.drvPath),
+    });
   }
-  return result;
+  return summary.outputs;
+}
+
+/** The outputs of `drvPaths`, building what is missing (as `cairn build`, without links). */
+export function realise(ctx: Context, store: LocalStore, drvPaths: readonly string[], opts: RealiseOptions = {}): Promise<Realised> {
+  return runBuild(ctx, store, drvPaths, opts);
 }

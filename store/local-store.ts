@@ -16,6 +16,7 @@ import {
   printHash,
   writeNar,
   parseNarFrom,
+  ReferenceScanner,
   type Hash,
   type StorePath,
   type TreeNode,
@@ -52,6 +53,25 @@ export interface TextObject {
   path: string;
   bytes: Uint8Array;
   references: readonly string[];
+}
+
+export interface BuiltOutput {
+  /** The logical output path (claimed by the caller). */
+  path: string;
+  /** Where the build left it. */
+  source: string;
+  /** Paths whose hash parts count as references when found (the input closure and the outputs). */
+  candidates: readonly string[];
+  /** The .drv that built it. */
+  deriver?: string;
+  /** A fixed output: the declared hash, checked. */
+  fixed?: { method: "flat" | "recursive"; hash: Hash };
+}
+
+export interface MaterialisedOutput {
+  tmp: string;
+  info: PathInfo;
+  entries: number;
 }
 
 export interface NarImport {
@@ -279,7 +299,7 @@ export class LocalStore {
    * Register paths whose files are complete and durable, in one transaction. References must be
    * valid already or among `infos`; claims on them are released.
    */
-  registerValidPaths(infos: PathInfo[]): void {
+  registerValidPaths(infos: PathInfo[], alsoInTransaction?: () => void): void {
     const batch = new Set(infos.map((i) => i.path));
     const me = selfId();
     this.db.env.transactionSync(() => {
@@ -303,6 +323,7 @@ export class LocalStore {
         const c = this.db.claims.get(base);
         if (c !== undefined && c.pid === me.pid && c.start === me.start) this.db.claims.remove(base);
       }
+      alsoInTransaction?.();
       // Killed here: the process dies holding LMDB's write lock, with the writes uncommitted.
       this.crash("add.registering");
     });
@@ -570,6 +591,130 @@ export class LocalStore {
     } finally {
       removeTree(tmp);
     }
+  }
+
+  // ---- build outputs -------------------------------------------------------------------------
+
+  /** Claim `p` without waiting (builds poll instead of blocking the event loop). */
+  tryClaim(p: string, tmp: string): "valid" | "claimed" | "busy" {
+    const me = selfId();
+    const base = path.basename(p);
+    return this.db.env.transactionSync(() => {
+      if (this.isValidPath(p)) return "valid" as const;
+      const c = this.db.claims.get(base);
+      if (c !== undefined && !(c.pid === me.pid && c.start === me.start) && isAlive(c)) return "busy" as const;
+      this.db.claims.put(base, { pid: me.pid, start: me.start, tmp } as Claim);
+      return "claimed" as const;
+    });
+  }
+
+  /** Drop this process's claims on `paths` (those it still holds). */
+  releaseClaims(paths: Iterable<string>): void {
+    for (const p of paths) this.releaseClaim(p);
+  }
+
+  /**
+   * Copy a finished build's output into a private temp tree: fresh inodes, canonical modes, the
+   * NAR hashed and scanned for references as it is written. Nothing is registered yet: the caller
+   * checks the result (reference policies) and then calls installOutputs, or discards it.
+   */
+  materialiseOutput(out: BuiltOutput): MaterialisedOutput {
+    const tmp = this.newTemp();
+    const sink = new FsSink(tmp, { canonical: true, fsyncEach: false, onEntry: () => this.crash("build.entry") });
+    try {
+      const byHash = new Map<string, string>();
+      for (const c of out.candidates) byHash.set(this.parsePath(c).hashPart, c);
+      const scanner = new ReferenceScanner(byHash.keys());
+      const narHasher = new Hasher("sha256");
+      let narSize: number;
+      let fixedGot: Hash | undefined;
+      if (out.fixed?.method === "flat") {
+        const flat = new Hasher(out.fixed.hash.algo);
+        const node = flatFileNode(out.source, sink, flat);
+        narSize = writeNar(node, (c) => (narHasher.update(c), scanner.update(c)), out.source);
+        fixedGot = flat.digest();
+      } else {
+        const src = Buffer.from(out.source);
+        const other = out.fixed !== undefined && out.fixed.hash.algo !== "sha256" ? new Hasher(out.fixed.hash.algo) : undefined;
+        narSize = writeNar(fsTree(src, teeObserver(src, sink)), (c) => (narHasher.update(c), scanner.update(c), other?.update(c)), out.source);
+        const narHash = narHasher.digest();
+        if (out.fixed !== undefined) fixedGot = other?.digest() ?? narHash;
+        return this.materialised(out, tmp, sink, narHash, narSize, scanner, byHash, fixedGot);
+      }
+      return this.materialised(out, tmp, sink, narHasher.digest(), narSize, scanner, byHash, fixedGot);
+    } catch (e) {
+      sink.abandon();
+      removeTree(tmp);
+      throw e;
+    }
+  }
+
+  private materialised(
+    out: BuiltOutput,
+    tmp: string,
+    sink: FsSink,
+    narHash: Hash,
+    narSize: number,
+    scanner: ReferenceScanner,
+    byHash: Map<string, string>,
+    fixedGot: Hash | undefined,
+  ): MaterialisedOutput {
+    sink.abandon();
+    if (out.fixed !== undefined && fixedGot !== undefined && Buffer.compare(fixedGot.bytes, out.fixed.hash.bytes) !== 0) {
+      removeTree(tmp);
+      const specified = printHash(out.fixed.hash, "sri");
+      const got = printHash(fixedGot, "sri");
+      throw new CairnError(
+        "E_HASH_MISMATCH",
+        `hash mismatch in fixed-output derivation '${out.deriver ?? out.path}':\n  specified: ${specified}\n     got:    ${got}`,
+        { path: out.path, drvPath: out.deriver, expected: specified, actual: got },
+      );
+    }
+    const references = [...scanner.found()].map((h) => byHash.get(h)!).sort(compareUtf8);
+    const info: PathInfo = {
+      path: out.path,
+      narHash: printHash(narHash, "nix32", true),
+      narSize,
+      references,
+      registrationTime: this.now(),
+      sigs: [],
+      ...(out.deriver !== undefined ? { deriver: out.deriver } : {}),
+      ...(out.fixed !== undefined ? { ca: printContentAddress({ kind: "fixed", method: out.fixed.method, hash: out.fixed.hash }) } : {}),
+    };
+    return { tmp, info, entries: sink.entries };
+  }
+
+  /** Make the outputs of one build durable, move them into place and register them together. */
+  installOutputs(outs: readonly MaterialisedOutput[], drvOutputs: ReadonlyMap<string, string> = new Map()): void {
+    const total = outs.reduce((n, o) => n + o.entries, 0);
+    if (total > FSYNC_EACH_LIMIT) syncFileSystem(this.layout.realStoreDir);
+    else for (const o of outs) this.syncTree(o.tmp, o.entries);
+    this.crash("build.synced");
+    for (const o of outs) {
+      const dest = this.realPath(o.info.path);
+      // Whatever is there is ours (we hold the claim): an unsandboxed build's own output, or
+      // unregistered garbage from a crash.
+      if (lexists(dest)) {
+        const t = path.join(this.layout.trashDir, `${path.basename(dest)}-${randomBytes(4).toString("hex")}`);
+        fs.renameSync(dest, t);
+        removeTree(t);
+      }
+      fs.renameSync(o.tmp, dest);
+    }
+    fsyncDir(this.layout.realStoreDir);
+    this.crash("build.renamed");
+    this.registerValidPaths(
+      outs.map((o) => o.info),
+      () => {
+        for (const [k, v] of drvOutputs) this.db.drvOutputs.put(k, v);
+      },
+    );
+    this.crash("build.registered");
+  }
+
+  /** Forget a materialised output that will not be installed. */
+  discardOutput(o: MaterialisedOutput): void {
+    removeTree(o.tmp);
   }
 
   /** Replace the recorded metadata of a valid path (used by verify to record repairs). */

@@ -1,0 +1,320 @@
+// Realising one derivation whose inputs are valid: claim its outputs, prepare a private build
+// area, run the builder (sandboxed, unsandboxed, or cairn's builtin fetcher), check what it left,
+// copy it into the store and register it. Nix: DerivationGoal / LocalDerivationGoal.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { randomBytes } from "node:crypto";
+import {
+  CairnError,
+  compareUtf8,
+  fromByteString,
+  isFixedOutput,
+  parseHash,
+  parseHashAlgo,
+  type Derivation,
+  type Hash,
+} from "../store/format/index.js";
+import type { BuiltOutput, LocalStore, MaterialisedOutput } from "../store/local-store.js";
+import { ownerTag } from "../store/process-id.js";
+import { removeTree } from "../store/remove-tree.js";
+import { buildRequest, SANDBOX_BUILD_DIR, type BuildRequest } from "./request.js";
+import { etcFiles, SANDBOX_GID, SANDBOX_UID, type SandboxInput } from "./sandbox/bwrap.js";
+import { hostProgram, runSandboxed, runUnsandboxed, type RunResult } from "./sandbox/run.js";
+import { checkOutputTrees } from "./output-checks.js";
+import { enforceOutputChecks, outputChecksOf } from "./reference-policy.js";
+import { LogWriter, logPathOf } from "./log.js";
+import { builtinFetchurl } from "./fetchurl.js";
+import { diffTrees } from "./tree-diff.js";
+
+export interface GoalSettings {
+  sandbox: boolean;
+  buildCores: number;
+  keepFailed: boolean;
+  check: boolean;
+  timeoutMs: number;
+  maxSilentMs: number;
+  /** The system this machine builds for (`x86_64-linux`). */
+  system: string;
+  signal: AbortSignal;
+}
+
+export interface GoalEvents {
+  log(drvPath: string, line: string): void;
+  /** A note for the user (kept build dir, fetch progress). */
+  note(drvPath: string, text: string): void;
+}
+
+/** Why a build failed, for Nix's exit statuses. */
+export type FailureKind = "failed" | "timeout" | "hash-mismatch" | "check-mismatch" | "cancelled";
+
+export class BuildFailure extends CairnError {
+  constructor(
+    readonly kind: FailureKind,
+    message: string,
+    data: Record<string, unknown> = {},
+  ) {
+    super(
+      kind === "timeout" ? "E_TIMEOUT" : kind === "hash-mismatch" ? "E_HASH_MISMATCH" : kind === "check-mismatch" ? "E_CHECK_MISMATCH" : kind === "cancelled" ? "E_CANCELLED" : "E_BUILD_FAILED",
+      message,
+      data,
+    );
+  }
+}
+
+export function currentSystem(): string {
+  const arch = { x64: "x86_64", arm64: "aarch64", ia32: "i686", riscv64: "riscv64" }[process.arch as string] ?? process.arch;
+  return `${arch}-${process.platform}`;
+}
+
+/** The declared hash of a fixed output. */
+function fixedOf(drv: Derivation): { method: "flat" | "recursive"; hash: Hash } | undefined {
+  if (!isFixedOutput(drv)) return undefined;
+  const o = drv.outputs.get("out")!;
+  const recursive = o.hashAlgo.startsWith("r:");
+  return { method: recursive ? "recursive" : "flat", hash: parseHash(o.hash, parseHashAlgo(recursive ? o.hashAlgo.slice(2) : o.hashAlgo)) };
+}
+
+/** The store paths a build of `drv` may see: its sources and used input outputs, closed. */
+export function inputClosure(store: LocalStore, drv: Derivation, outputsOf: (drvPath: string) => Map<string, string>): string[] {
+  const roots: string[] = [...drv.inputSrcs].map(fromByteString);
+  for (const [p, names] of drv.inputDrvs) {
+    const outs = outputsOf(fromByteString(p));
+    for (const n of names) {
+      const o = outs.get(fromByteString(n));
+      if (o === undefined) throw new CairnError("E_BAD_DERIVATION", `input derivation '${p}' has no output '${n}'`, { path: p });
+      roots.push(o);
+    }
+  }
+  for (const r of roots) {
+    if (!store.isValidPath(r)) throw new CairnError("E_INVALID_PATH", `input '${r}' is not valid`, { path: r });
+  }
+  return store.computeClosure(roots);
+}
+
+function lstatOrUndefined(p: string): fs.Stats | undefined {
+  try {
+    return fs.lstatSync(p);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A private build area: ROOT/var/cairn/builds/<owner>-<random>/{build,store,etc}, mode 0700. */
+function makeBuildArea(buildsDir: string): { top: string; build: string; store: string; etc: string } {
+  fs.mkdirSync(buildsDir, { recursive: true, mode: 0o755 });
+  const top = path.join(buildsDir, `${ownerTag()}-${randomBytes(6).toString("hex")}`);
+  fs.mkdirSync(top, { mode: 0o700 });
+  const area = { top, build: path.join(top, "build"), store: path.join(top, "store"), etc: path.join(top, "etc") };
+  for (const d of [area.build, area.store, area.etc]) fs.mkdirSync(d, { mode: 0o755 });
+  fs.chmodSync(area.build, 0o700);
+  return area;
+}
+
+export interface GoalResult {
+  outputs: Map<string, string>;
+  /** Built here (false: another process built it while we waited, or it was valid). */
+  built: boolean;
+}
+
+/**
+ * Build `drvPath` (its inputs valid). The caller holds the claims on `missing` outputs and
+ * releases them afterwards.
+ */
+export async function runGoal(
+  store: LocalStore,
+  buildsDir: string,
+  drvPath: string,
+  drv: Derivation,
+  inputs: string[],
+  missing: Set<string>,
+  settings: GoalSettings,
+  events: GoalEvents,
+): Promise<void> {
+  const platform = fromByteString(drv.platform);
+  const builtin = drv.builder.startsWith("builtin:");
+  if (!builtin && platform !== settings.system) {
+    throw new BuildFailure("failed", `a '${platform}' with features {} is required to build '${drvPath}', but I am a '${settings.system}'`, {
+      path: drvPath,
+    });
+  }
+  const fixed = fixedOf(drv);
+  const unsandboxed = !settings.sandbox && !builtin;
+  if (unsandboxed && store.layout.storeDir !== store.layout.realStoreDir) {
+    throw new BuildFailure(
+      "failed",
+      `cannot build '${drvPath}' without a sandbox: the store dir '${store.storeDir}' is not where its files are ('${store.layout.realStoreDir}')`,
+    );
+  }
+  const area = makeBuildArea(buildsDir);
+  const log = new LogWriter(logPathOf(store.layout.logDir, drvPath));
+  let keep = false;
+  const materialised: MaterialisedOutput[] = [];
+  try {
+    const req: BuildRequest = buildRequest(drvPath, drv, store.storeDir, inputs, { buildCores: settings.buildCores });
+    const buildTop = unsandboxed ? area.build : SANDBOX_BUILD_DIR;
+    const env = unsandboxed ? req.env.map(([k, v]) => [k, v === SANDBOX_BUILD_DIR || v.startsWith(`${SANDBOX_BUILD_DIR}/`) ? buildTop + v.slice(SANDBOX_BUILD_DIR.length) : v] as [string, string]) : req.env;
+    for (const f of req.files) fs.writeFileSync(path.join(area.build, f.name), f.bytes, { mode: 0o644 });
+    // Where each output appears on the host once the builder is done.
+    const outReal = new Map<string, string>();
+    for (const [name, p] of req.outputs) {
+      outReal.set(name, unsandboxed ? store.layout.realPath(store.parsePath(p)) : path.join(area.store, path.basename(p)));
+      // Unsandboxed builds write straight to the store path: clear unregistered leftovers (we hold the claim).
+      if (unsandboxed && !store.isValidPath(p)) removeTree(outReal.get(name)!);
+    }
+    const onOutput = (c: Buffer) => {
+      log.write(c);
+      events.log(drvPath, log.lastLine);
+    };
+    let result: RunResult;
+    if (req.builtin !== undefined) {
+      result = await runBuiltin(req, drv, outReal.get("out") ?? "", settings, (t) => events.note(drvPath, t));
+    } else if (unsandboxed) {
+      result = await runUnsandboxed({ builder: req.builder, args: req.args, env, cwd: area.build }, {
+        timeoutMs: settings.timeoutMs,
+        maxSilentMs: settings.maxSilentMs,
+        signal: settings.signal,
+        onOutput,
+      });
+    } else {
+      const etc = etcFiles(SANDBOX_UID, SANDBOX_GID);
+      const etcPaths = { passwd: path.join(area.etc, "passwd"), group: path.join(area.etc, "group"), hosts: path.join(area.etc, "hosts") };
+      for (const k of ["passwd", "group", "hosts"] as const) fs.writeFileSync(etcPaths[k], etc[k], { mode: 0o644 });
+      // lstat right before the argv is built: a symlink input is recreated, never bound (§4.2 #2).
+      const sandboxInputs: SandboxInput[] = inputs.map((p) => {
+        const real = store.layout.realPath(store.parsePath(p));
+        const st = lstatOrUndefined(real);
+        if (st === undefined) throw new CairnError("E_INVALID_PATH", `input '${p}' is missing from the store`, { path: p });
+        return st.isSymbolicLink() ? { path: p, real, symlinkTarget: fs.readlinkSync(real) } : { path: p, real };
+      });
+      let wrapper: string[] = [];
+      const shareNet = fixed !== undefined;
+      if (shareNet) {
+        // A fixed-output build with its own builder gets the network only through userspace
+        // networking in its own namespace; without pasta it does not run (fail closed).
+        const pasta = hostProgram(["/usr/bin/pasta", "/usr/local/bin/pasta"]);
+        if (pasta === undefined) {
+          throw new BuildFailure(
+            "failed",
+            `fixed-output derivation '${drvPath}' needs network access, which cairn gives only through pasta (Debian: apt-get install passt); not building it`,
+            { path: drvPath },
+          );
+        }
+        wrapper = [pasta, "--config-net", "--quiet", "--"];
+      }
+      result = await runSandboxed(
+        {
+          storeDir: store.storeDir,
+          storeMount: area.store,
+          buildDir: area.build,
+          etc: etcPaths,
+          inputs: sandboxInputs,
+          builder: req.builder,
+          args: req.args,
+          env,
+          uid: SANDBOX_UID,
+          gid: SANDBOX_GID,
+          shareNet,
+        },
+        { timeoutMs: settings.timeoutMs, maxSilentMs: settings.maxSilentMs, signal: settings.signal, onOutput },
+        wrapper,
+      );
+    }
+    if (result.cancelled) throw new BuildFailure("cancelled", `build of '${drvPath}' was cancelled`, { path: drvPath });
+    if (result.timedOut) throw new BuildFailure("timeout", `building '${drvPath}' timed out after ${settings.timeoutMs / 1000} seconds`, { path: drvPath });
+    if (result.silent) {
+      throw new BuildFailure("timeout", `'${drvPath}' timed out after ${settings.maxSilentMs / 1000} seconds of silence`, { path: drvPath });
+    }
+    if (result.exitCode !== 0) {
+      const how = result.signal !== undefined ? `was killed by signal ${result.signal}` : `failed with exit code ${result.exitCode}`;
+      const tail = log.lastLines();
+      throw new BuildFailure("failed", `builder for '${drvPath}' ${how}${tail.length ? `\nlast ${tail.length} log lines:\n${tail.map((l) => `> ${l}`).join("\n")}` : ""}`, {
+        path: drvPath,
+        exitCode: result.exitCode,
+        log: tail,
+      });
+    }
+    const uid = process.getuid?.() ?? 0;
+    const outs = [...req.outputs].map(([name, p]) => ({ name, path: p, real: outReal.get(name)! }));
+    checkOutputTrees(outs, uid);
+    const candidates = [...new Set([...inputs, ...req.outputs.values()])];
+    for (const o of outs) {
+      const b: BuiltOutput = { path: o.path, source: o.real, candidates, deriver: drvPath, ...(fixed ? { fixed } : {}) };
+      try {
+        materialised.push(store.materialiseOutput(b));
+      } catch (e) {
+        if (e instanceof CairnError && e.code === "E_HASH_MISMATCH") throw new BuildFailure("hash-mismatch", e.message, { ...e.data });
+        throw e;
+      }
+    }
+    const checks = outputChecksOf(drv.env, outs.map((o) => o.name));
+    const newInfos = new Map(materialised.map((m) => [m.info.path, m.info]));
+    const requisites = (p: string): string[] => {
+      const seen = new Set<string>();
+      const todo = [p];
+      while (todo.length) {
+        const q = todo.pop()!;
+        if (seen.has(q)) continue;
+        seen.add(q);
+        for (const r of newInfos.get(q)?.references ?? store.queryReferences(q)) todo.push(r);
+      }
+      return [...seen].sort(compareUtf8);
+    };
+    for (const o of outs) {
+      const info = newInfos.get(o.path)!;
+      enforceOutputChecks(o.name, o.path, checks.get(o.name) ?? {}, info.references, () => requisites(o.path), req.outputs);
+    }
+    if (settings.check) {
+      const differs: string[] = [];
+      for (const m of materialised) {
+        const old = store.queryPathInfo(m.info.path);
+        if (old !== undefined && old.narHash !== m.info.narHash) {
+          const files = diffTrees(store.realPath(m.info.path), m.tmp);
+          differs.push(`${m.info.path}${files.length ? `: ${files.slice(0, 20).join(", ")}` : ""}`);
+        }
+      }
+      if (differs.length > 0) {
+        throw new BuildFailure("check-mismatch", `derivation '${drvPath}' may not be deterministic: output differs\n${differs.join("\n")}`, {
+          path: drvPath,
+          differs,
+        });
+      }
+      return;
+    }
+    const toInstall = materialised.filter((m) => missing.has(m.info.path));
+    const drvOutputs = new Map([...req.outputs].map(([n, p]) => [`${drvPath}!${n}`, p]));
+    store.installOutputs(toInstall, drvOutputs);
+    materialised.length = 0;
+  } catch (e) {
+    if (settings.keepFailed && !(e instanceof BuildFailure && e.kind === "cancelled")) {
+      keep = true;
+      events.note(drvPath, `note: keeping build directory '${area.top}'`);
+    }
+    throw e;
+  } finally {
+    for (const m of materialised) store.discardOutput(m);
+    await log.close().catch(() => undefined);
+    if (!keep) removeTree(area.top);
+  }
+}
+
+async function runBuiltin(req: BuildRequest, drv: Derivation, dest: string, settings: GoalSettings, note: (t: string) => void): Promise<RunResult> {
+  if (req.builtin !== "fetchurl") {
+    throw new BuildFailure("failed", `unsupported builtin builder '${req.builder}' in '${req.drvPath}'`, { path: req.drvPath });
+  }
+  const env = new Map<string, string>();
+  for (const [k, v] of drv.env) env.set(fromByteString(k), fromByteString(v));
+  let last = 0;
+  await builtinFetchurl(env, dest, {
+    signal: settings.signal,
+    progress: (got, total) => {
+      const now = Date.now();
+      if (now - last < 500) return;
+      last = now;
+      note(`fetching ${env.get("url")}: ${(got / 1048576).toFixed(1)}${total ? ` / ${(total / 1048576).toFixed(1)}` : ""} MiB`);
+    },
+  });
+  return { exitCode: 0, timedOut: false, silent: false, cancelled: settings.signal.aborted };
+}
+
+export const defaultBuildCores = () => os.availableParallelism();

@@ -1,0 +1,72 @@
+// What a build request needs: the derivations reachable from the wanted ones whose outputs are
+// not all valid (a derivation with valid outputs is not entered: its inputs need not exist).
+// Pure: derivations and validity come from the caller. Nix: Worker / DerivationGoal's inputs.
+import { fromByteString, type Derivation } from "../store/format/index.js";
+
+export interface PlanNode {
+  drvPath: string;
+  drv: Derivation;
+  /** Output name -> path. */
+  outputs: Map<string, string>;
+  /** Needed input derivations (edges of the build graph). */
+  deps: string[];
+}
+
+export interface Plan {
+  /** Topological order: every node after its deps. */
+  nodes: PlanNode[];
+  /** For every derivation looked at (needed or not): its outputs. */
+  outputsOf: Map<string, Map<string, string>>;
+}
+
+export function outputsOfDerivation(drv: Derivation): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const [n, o] of drv.outputs) m.set(fromByteString(n), fromByteString(o.path));
+  return m;
+}
+
+/**
+ * `force`: derivations to build even if valid (`--check` of the wanted ones). The walk is
+ * iterative, so deep chains do not exhaust the stack.
+ */
+export function makePlan(wanted: readonly string[], read: (drvPath: string) => Derivation, isValid: (p: string) => boolean, force: ReadonlySet<string> = new Set()): Plan {
+  const outputsOf = new Map<string, Map<string, string>>();
+  const needed = new Map<string, PlanNode>();
+  const order: PlanNode[] = [];
+  const state = new Map<string, "open" | "done">();
+  const stack: { drvPath: string; node?: PlanNode; i: number; inputs?: string[] }[] = wanted.map((drvPath) => ({ drvPath, i: 0 }));
+  stack.reverse();
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    if (top.inputs === undefined) {
+      if (state.has(top.drvPath)) {
+        stack.pop();
+        continue;
+      }
+      state.set(top.drvPath, "open");
+      const drv = read(top.drvPath);
+      const outputs = outputsOfDerivation(drv);
+      outputsOf.set(top.drvPath, outputs);
+      const valid = [...outputs.values()].every(isValid);
+      if (valid && !force.has(top.drvPath)) {
+        state.set(top.drvPath, "done");
+        stack.pop();
+        continue;
+      }
+      top.node = { drvPath: top.drvPath, drv, outputs, deps: [] };
+      top.inputs = [...drv.inputDrvs.keys()].map(fromByteString);
+    }
+    if (top.i < top.inputs.length) {
+      const next = top.inputs[top.i++]!;
+      if (!state.has(next)) stack.push({ drvPath: next, i: 0 });
+      continue;
+    }
+    const node = top.node!;
+    node.deps = top.inputs.filter((d) => needed.has(d));
+    needed.set(node.drvPath, node);
+    order.push(node);
+    state.set(node.drvPath, "done");
+    stack.pop();
+  }
+  return { nodes: order, outputsOf };
+}

@@ -1,0 +1,85 @@
+// allowedReferences, disallowedReferences, allowedRequisites, disallowedRequisites: checked on the
+// references found in each output before it is registered. Pure. Nix: checkOutputs in
+// local-derivation-goal.cc (entries may be store paths or names of this derivation's outputs).
+import { CairnError } from "../store/format/index.js";
+
+export interface OutputChecks {
+  allowedReferences?: string[];
+  disallowedReferences?: string[];
+  allowedRequisites?: string[];
+  disallowedRequisites?: string[];
+}
+
+const KINDS = ["allowedReferences", "disallowedReferences", "allowedRequisites", "disallowedRequisites"] as const;
+
+function words(s: string): string[] {
+  return s.split(/[ \t\n\r]+/).filter((w) => w !== "");
+}
+
+/**
+ * The checks for each output: from the environment (non-structured: whitespace-separated lists
+ * that apply to every output) or from `outputChecks.<output>` of structured attributes.
+ */
+export function outputChecksOf(env: ReadonlyMap<string, string>, outputs: readonly string[]): Map<string, OutputChecks> {
+  const out = new Map<string, OutputChecks>();
+  const json = env.get("__json");
+  if (json === undefined) {
+    const c: OutputChecks = {};
+    for (const k of KINDS) {
+      const v = env.get(k);
+      if (v !== undefined) c[k] = words(v);
+    }
+    for (const o of outputs) out.set(o, c);
+    return out;
+  }
+  const attrs = JSON.parse(json) as { outputChecks?: Record<string, Record<string, unknown>> };
+  for (const o of outputs) {
+    const spec = attrs.outputChecks?.[o];
+    const c: OutputChecks = {};
+    if (spec !== undefined) {
+      for (const k of KINDS) {
+        const v = spec[k];
+        if (v === undefined) continue;
+        if (!Array.isArray(v) || !v.every((x) => typeof x === "string")) {
+          throw new CairnError("E_BAD_DERIVATION", `outputChecks.${o}.${k} must be a list of strings`);
+        }
+        c[k] = v as string[];
+      }
+    }
+    out.set(o, c);
+  }
+  return out;
+}
+
+/**
+ * Throws when output `path` (named `name`) breaks a check. `references` are its direct references,
+ * `requisites` its closure (itself included, as Nix), `outputPaths` this derivation's outputs.
+ */
+export function enforceOutputChecks(
+  name: string,
+  path: string,
+  checks: OutputChecks,
+  references: readonly string[],
+  requisites: () => readonly string[],
+  outputPaths: ReadonlyMap<string, string>,
+): void {
+  const resolve = (list: string[]) => new Set(list.map((e) => outputPaths.get(e) ?? e));
+  const fail = (kind: string, p: string, msg: string) => {
+    throw new CairnError("E_BAD_OUTPUT", `output '${path}' is not allowed to refer to '${p}' (${kind}: ${msg})`, {
+      path,
+      output: name,
+      check: kind,
+      reference: p,
+    });
+  };
+  for (const kind of KINDS) {
+    const list = checks[kind];
+    if (list === undefined) continue;
+    const set = resolve(list);
+    const used = kind.endsWith("References") ? references : requisites();
+    for (const p of used) {
+      if (kind.startsWith("allowed") && !set.has(p) && p !== path) fail(kind, p, "not in the allowed list");
+      if (kind.startsWith("disallowed") && set.has(p)) fail(kind, p, "in the disallowed list");
+    }
+  }
+}

@@ -1,0 +1,80 @@
+// The bubblewrap command line for one build (RELIABILITY.md §4.3). Pure: the caller lstat()s the
+// inputs right before calling, so a symlink input is recreated as a symlink, never followed.
+// Nix: LocalDerivationGoal::startBuilder's chroot set-up (local-derivation-goal.cc).
+
+export interface SandboxInput {
+  /** Logical store path, as the build sees it. */
+  path: string;
+  /** Where it is on the host. */
+  real: string;
+  /** Set when the store object itself is a symlink: recreated, not bound. */
+  symlinkTarget?: string;
+}
+
+export interface SandboxSpec {
+  storeDir: string;
+  /** Host directory that becomes the store dir inside: private, writable, empty at the start. */
+  storeMount: string;
+  /** Host directory that becomes /build. */
+  buildDir: string;
+  /** Host files for /etc/passwd, /etc/group, /etc/hosts. */
+  etc: { passwd: string; group: string; hosts: string };
+  inputs: SandboxInput[];
+  builder: string;
+  args: string[];
+  env: [string, string][];
+  /** The build's own uid/gid inside (non-zero). */
+  uid: number;
+  gid: number;
+  /** Keep the host's network namespace (never for ordinary builds). */
+  shareNet?: boolean;
+}
+
+export const SANDBOX_UID = 1000;
+export const SANDBOX_GID = 100;
+
+/** bwrap's arguments; everything the derivation controls comes after `--`. */
+export function bwrapArgs(spec: SandboxSpec): string[] {
+  const a: string[] = [
+    "--unshare-user",
+    "--uid",
+    String(spec.uid),
+    "--gid",
+    String(spec.gid),
+    "--disable-userns",
+    "--cap-drop",
+    "ALL",
+    "--unshare-ipc",
+    "--unshare-pid",
+    "--unshare-uts",
+    "--hostname",
+    "localhost",
+    "--unshare-cgroup-try",
+    ...(spec.shareNet ? [] : ["--unshare-net"]),
+    "--die-with-parent",
+    "--new-session",
+    "--clearenv",
+  ];
+  for (const [k, v] of spec.env) a.push("--setenv", k, v);
+  a.push("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp");
+  a.push("--ro-bind", spec.etc.passwd, "/etc/passwd", "--ro-bind", spec.etc.group, "/etc/group", "--ro-bind", spec.etc.hosts, "/etc/hosts");
+  // The store dir is a private host directory: outputs are created in it by the builder, inputs
+  // are mounted read-only on top. Nothing else of the store is visible.
+  a.push("--bind", spec.storeMount, spec.storeDir);
+  for (const i of spec.inputs) {
+    if (i.symlinkTarget !== undefined) a.push("--symlink", i.symlinkTarget, i.path);
+    else a.push("--ro-bind", i.real, i.path);
+  }
+  a.push("--bind", spec.buildDir, "/build", "--chdir", "/build");
+  a.push("--", spec.builder, ...spec.args);
+  return a;
+}
+
+/** The synthetic /etc files of a build, as Nix writes them. */
+export function etcFiles(uid: number, gid: number): { passwd: string; group: string; hosts: string } {
+  return {
+    passwd: `root:x:0:0:Nix build user:/build:/noshell\nnixbld:x:${uid}:${gid}:Nix build user:/build:/noshell\nnobody:x:65534:65534:Nobody:/:/noshell\n`,
+    group: `root:x:0:\nnixbld:!:${gid}:\nnogroup:x:65534:\n`,
+    hosts: "127.0.0.1 localhost\n::1 localhost\n",
+  };
+}

@@ -1,0 +1,175 @@
+// Runs one builder process: inside bwrap (the default) or, when the user opts out, directly.
+// The only code in cairn that starts build processes. Every fd above 2 is closed before bwrap
+// starts (a Node child inherits the fds Node itself inherited: RELIABILITY.md §4.2 #3), the
+// environment is exactly the request's, and on timeout, silence or cancel the whole tree is
+// killed: bwrap's pid namespace takes every descendant with it.
+import fs from "node:fs";
+import { execa, type ResultPromise } from "execa";
+import { CairnError } from "../../store/format/index.js";
+import { bwrapArgs, type SandboxSpec } from "./bwrap.js";
+
+export interface RunLimits {
+  /** Kill the build after this many ms (0: never). */
+  timeoutMs?: number;
+  /** Kill the build after this many ms without output (0: never). */
+  maxSilentMs?: number;
+  /** Cancels the build (Ctrl-C, SIGTERM). */
+  signal?: AbortSignal;
+  /** Each chunk of the builder's stdout and stderr, interleaved. */
+  onOutput: (chunk: Buffer) => void;
+  /** Called with the pid once the process runs (tests, status). */
+  onStart?: (pid: number) => void;
+}
+
+export interface RunResult {
+  exitCode?: number;
+  signal?: string;
+  timedOut: boolean;
+  silent: boolean;
+  cancelled: boolean;
+}
+
+// Closes every inherited fd above 2, then becomes the real command (bash understands fd numbers
+// above 9, which dash does not).
+const CLOSER = 'for f in /proc/$$/fd/*; do n=${f##*/}; case $n in 0|1|2) ;; *) eval "exec $n>&-" 2>/dev/null ;; esac; done; exec "$@"';
+
+function findProgram(names: string[]): string | undefined {
+  for (const n of names) {
+    try {
+      fs.accessSync(n, fs.constants.X_OK);
+      return n;
+    } catch {
+      /* next */
+    }
+  }
+  return undefined;
+}
+
+let tools: { bash: string; bwrap: string | undefined } | undefined;
+function hostTools(): { bash: string; bwrap: string | undefined } {
+  if (tools === undefined) {
+    const bash = findProgram(["/bin/bash", "/usr/bin/bash"]);
+    if (bash === undefined) throw new CairnError("E_SANDBOX", "cannot start builds: bash is needed at /bin/bash or /usr/bin/bash");
+    tools = { bash, bwrap: findProgram(["/usr/bin/bwrap", "/bin/bwrap", "/usr/local/bin/bwrap"]) };
+  }
+  return tools;
+}
+
+/** Refuses clearly when this machine cannot sandbox (no bwrap, no user namespaces). */
+export function checkSandboxAvailable(): string {
+  const { bwrap } = hostTools();
+  if (bwrap === undefined) {
+    throw new CairnError(
+      "E_SANDBOX",
+      "cannot sandbox builds: bubblewrap is not installed (Debian: apt-get install bubblewrap); --no-sandbox builds without isolation",
+    );
+  }
+  let max = "1";
+  try {
+    max = fs.readFileSync("/proc/sys/user/max_user_namespaces", "utf8").trim();
+  } catch {
+    /* no such knob: assume enabled */
+  }
+  if (max === "0") {
+    throw new CairnError(
+      "E_SANDBOX",
+      "cannot sandbox builds: user namespaces are disabled (sysctl user.max_user_namespaces=0); enable them, or build with --no-sandbox",
+    );
+  }
+  return bwrap;
+}
+
+async function supervise(child: ResultPromise, limits: RunLimits): Promise<RunResult> {
+  let timedOut = false;
+  let silent = false;
+  let cancelled = false;
+  const kill = () => child.kill("SIGKILL");
+  if (child.pid !== undefined) limits.onStart?.(child.pid);
+  const timers: NodeJS.Timeout[] = [];
+  if (limits.timeoutMs) timers.push(setTimeout(() => ((timedOut = true), kill()), limits.timeoutMs));
+  let silence: NodeJS.Timeout | undefined;
+  const armSilence = () => {
+    if (!limits.maxSilentMs) return;
+    if (silence) clearTimeout(silence);
+    silence = setTimeout(() => ((silent = true), kill()), limits.maxSilentMs);
+  };
+  armSilence();
+  const onAbort = () => ((cancelled = true), kill());
+  if (limits.signal?.aborted) onAbort();
+  limits.signal?.addEventListener("abort", onAbort);
+  child.all?.on("data", (c: Buffer) => {
+    armSilence();
+    limits.onOutput(c);
+  });
+  try {
+    const r = await child;
+    return {
+      ...(r.exitCode !== undefined ? { exitCode: r.exitCode } : {}),
+      ...(r.signal !== undefined ? { signal: r.signal } : {}),
+      timedOut,
+      silent,
+      cancelled,
+    };
+  } finally {
+    for (const t of timers) clearTimeout(t);
+    if (silence) clearTimeout(silence);
+    limits.signal?.removeEventListener("abort", onAbort);
+  }
+}
+
+/** Run a build inside bubblewrap. Must be called from the main thread (--die-with-parent). */
+export function runSandboxed(spec: SandboxSpec, limits: RunLimits, wrapper: string[] = []): Promise<RunResult> {
+  const bwrap = checkSandboxAvailable();
+  const { bash } = hostTools();
+  const child = execa(bash, ["--noprofile", "--norc", "-c", CLOSER, "cairn-build", ...wrapper, bwrap, ...bwrapArgs(spec)], {
+    env: {},
+    extendEnv: false,
+    stdin: "ignore",
+    all: true,
+    buffer: false,
+    reject: false,
+    cleanup: true,
+    cwd: "/",
+  });
+  return supervise(child, limits);
+}
+
+export interface DirectSpec {
+  builder: string;
+  args: string[];
+  env: [string, string][];
+  cwd: string;
+}
+
+/** `--no-sandbox`: the builder runs as this user, in its own process group, with a clean env. */
+export function runUnsandboxed(spec: DirectSpec, limits: RunLimits): Promise<RunResult> {
+  const { bash } = hostTools();
+  const child = execa(bash, ["--noprofile", "--norc", "-c", CLOSER, "cairn-build", spec.builder, ...spec.args], {
+    env: Object.fromEntries(spec.env),
+    extendEnv: false,
+    stdin: "ignore",
+    all: true,
+    buffer: false,
+    reject: false,
+    cleanup: true,
+    detached: true,
+    cwd: spec.cwd,
+  });
+  const pid = child.pid;
+  return supervise(child, limits).finally(() => {
+    // Take the whole process group down with the builder: without a pid namespace, that is all
+    // there is to catch background processes (setsid escapes it: one reason this mode warns).
+    if (pid !== undefined) {
+      try {
+        process.kill(-pid, "SIGKILL");
+      } catch {
+        /* already gone */
+      }
+    }
+  });
+}
+
+/** Whether a program exists on this machine (pasta/slirp4netns for fixed-output networking). */
+export function hostProgram(names: string[]): string | undefined {
+  return findProgram(names);
+}

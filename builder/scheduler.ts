@@ -1,0 +1,184 @@
+// Builds a plan with up to N builds at once. Each output is built at most once across processes:
+// its claim in LMDB is taken before the build, and a process finding it claimed by another live
+// one waits (without holding a job slot) and then uses the result. After a failure, dependents
+// are skipped; with keepGoing (the default) independent builds still start. Nix: Worker.
+import path from "node:path";
+import { CairnError } from "../store/format/index.js";
+import { readDerivation } from "../store/derivations.js";
+import type { LocalStore } from "../store/local-store.js";
+import { ownerTag } from "../store/process-id.js";
+import { makePlan, type PlanNode } from "./plan.js";
+import { BuildFailure, inputClosure, runGoal, type FailureKind, type GoalSettings } from "./goal.js";
+
+export interface BuildEvents {
+  planned(nodes: readonly PlanNode[]): void;
+  started(drvPath: string): void;
+  waiting(drvPath: string, path: string): void;
+  finished(drvPath: string, how: "built" | "checked" | "by-other"): void;
+  failed(drvPath: string, error: CairnError): void;
+  skipped(drvPath: string, because: string): void;
+  log(drvPath: string, line: string): void;
+  note(drvPath: string, text: string): void;
+}
+
+export interface BuildOptions extends Omit<GoalSettings, "signal"> {
+  maxJobs: number;
+  keepGoing: boolean;
+  signal?: AbortSignal;
+  events?: Partial<BuildEvents>;
+  /** How often to look again at an output another process is building. */
+  pollMs?: number;
+}
+
+export interface BuildSummary {
+  /** drvPath -> output name -> path, for the wanted derivations. */
+  outputs: Map<string, Map<string, string>>;
+  built: string[];
+  failed: { drvPath: string; error: CairnError; kind: FailureKind }[];
+  skipped: string[];
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function buildDerivations(store: LocalStore, wanted: readonly string[], opts: BuildOptions): Promise<BuildSummary> {
+  const ev = opts.events ?? {};
+  const signal = opts.signal ?? new AbortController().signal;
+  const force = opts.check ? new Set(wanted) : new Set<string>();
+  const plan = makePlan(wanted, (p) => readDerivation(store, p), (p) => store.isValidPath(p), force);
+  ev.planned?.(plan.nodes);
+  const summary: BuildSummary = { outputs: new Map(), built: [], failed: [], skipped: [] };
+  for (const w of wanted) summary.outputs.set(w, plan.outputsOf.get(w)!);
+
+  const buildsDir = path.join(store.layout.root, "var/cairn/builds");
+  const dependents = new Map<string, string[]>();
+  const waitingOn = new Map<string, number>();
+  for (const n of plan.nodes) {
+    waitingOn.set(n.drvPath, n.deps.length);
+    for (const d of n.deps) (dependents.get(d) ?? dependents.set(d, []).get(d)!).push(n.drvPath);
+  }
+  const byPath = new Map(plan.nodes.map((n) => [n.drvPath, n]));
+  const ready: string[] = plan.nodes.filter((n) => n.deps.length === 0).map((n) => n.drvPath);
+  const dead = new Set<string>();
+  let running = 0;
+  let stop = false;
+  let wake: (() => void) | undefined;
+  const poke = () => wake?.();
+
+  const skipFrom = (drvPath: string) => {
+    const todo = [...(dependents.get(drvPath) ?? [])];
+    while (todo.length) {
+      const d = todo.pop()!;
+      if (dead.has(d)) continue;
+      dead.add(d);
+      summary.skipped.push(d);
+      ev.skipped?.(d, drvPath);
+      todo.push(...(dependents.get(d) ?? []));
+    }
+  };
+
+  const settings: GoalSettings = { ...opts, signal };
+
+  const runNode = async (node: PlanNode): Promise<void> => {
+    const { drvPath } = node;
+    const check = force.has(drvPath);
+    // Claim every missing output; if another live process holds one, wait for it.
+    const missing = new Set([...node.outputs.values()].filter((p) => check || !store.isValidPath(p)));
+    const claimed: string[] = [];
+    if (!check) {
+      for (;;) {
+        if (signal.aborted) throw new BuildFailure("cancelled", `build of '${drvPath}' was cancelled`);
+        let busy: string | undefined;
+        for (const p of missing) {
+          const r = store.tryClaim(p, path.join(buildsDir, ownerTag()));
+          if (r === "valid") missing.delete(p);
+          else if (r === "claimed") claimed.push(p);
+          else {
+            busy = p;
+            break;
+          }
+        }
+        if (busy === undefined) break;
+        store.releaseClaims(claimed.splice(0));
+        ev.waiting?.(drvPath, busy);
+        running--;
+        poke();
+        await sleep(opts.pollMs ?? 100);
+        // Waiting does not hold a job slot; take one again before going on.
+        while (running >= opts.maxJobs) await new Promise<void>((r) => slotWaiters.push(r));
+        running++;
+      }
+      if (missing.size === 0) {
+        ev.finished?.(drvPath, "by-other");
+        return;
+      }
+    }
+    try {
+      ev.started?.(drvPath);
+      const inputs = inputClosure(store, node.drv, (p) => plan.outputsOf.get(p) ?? new Map());
+      await runGoal(store, buildsDir, drvPath, node.drv, inputs, missing, settings, {
+        log: (d, l) => ev.log?.(d, l),
+        note: (d, t) => ev.note?.(d, t),
+      });
+      summary.built.push(drvPath);
+      ev.finished?.(drvPath, check ? "checked" : "built");
+    } finally {
+      store.releaseClaims(claimed);
+    }
+  };
+
+  const slotWaiters: (() => void)[] = [];
+  const active = new Set<Promise<void>>();
+  const startNext = () => {
+    while (!stop && ready.length > 0 && running < opts.maxJobs && !signal.aborted) {
+      const drvPath = ready.shift()!;
+      if (dead.has(drvPath)) continue;
+      running++;
+      const node = byPath.get(drvPath)!;
+      const p = runNode(node)
+        .then(() => {
+          for (const d of dependents.get(drvPath) ?? []) {
+            const left = waitingOn.get(d)! - 1;
+            waitingOn.set(d, left);
+            if (left === 0 && !dead.has(d)) ready.push(d);
+          }
+        })
+        .catch((e: unknown) => {
+          const err = e instanceof CairnError ? e : new CairnError("E_BUILD_FAILED", `building '${drvPath}': ${(e as Error).message}`, { path: drvPath });
+          const kind: FailureKind = e instanceof BuildFailure ? e.kind : "failed";
+          summary.failed.push({ drvPath, error: err, kind });
+          ev.failed?.(drvPath, err);
+          skipFrom(drvPath);
+          if (!opts.keepGoing) stop = true;
+        })
+        .finally(() => {
+          running--;
+          active.delete(p);
+          slotWaiters.shift()?.();
+          poke();
+        });
+      active.add(p);
+    }
+  };
+
+  for (;;) {
+    startNext();
+    if (active.size === 0) break;
+    await new Promise<void>((r) => {
+      wake = r;
+      // Any settled build wakes the loop.
+      void Promise.race(active).then(r, r);
+    });
+    wake = undefined;
+  }
+  if (signal.aborted && summary.failed.every((f) => f.kind !== "cancelled")) {
+    summary.failed.push({ drvPath: wanted[0] ?? "", error: new BuildFailure("cancelled", "build cancelled"), kind: "cancelled" });
+  }
+  // Anything never started (stopped after a failure, or cancelled) is reported as skipped.
+  for (const n of plan.nodes) {
+    if (!summary.built.includes(n.drvPath) && !summary.failed.some((f) => f.drvPath === n.drvPath) && !dead.has(n.drvPath)) {
+      const allValid = [...n.outputs.values()].every((p) => store.isValidPath(p));
+      if (!allValid && !force.has(n.drvPath)) summary.skipped.push(n.drvPath);
+    }
+  }
+  return summary;
+}

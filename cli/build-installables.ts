@@ -1,0 +1,30 @@
+// What `build`, `profile install` and `shell` accept: recipe files (with -A attributes) and .drv
+// store paths (optionally `DRV!out,dev`), turned into derivation paths.
+import { CairnError, parseStorePath } from "../store/format/index.js";
+import type { LocalStore } from "../store/local-store.js";
+import { evaluate } from "./evaluate.js";
+
+export interface Wanted {
+  drvPath: string;
+  /** Outputs asked for (undefined: all). */
+  outputs?: string[];
+  /** The recipe attribute it came from, if any. */
+  attr?: string;
+  file?: string;
+}
+
+export async function resolveInstallables(store: LocalStore, args: readonly string[], attrs: readonly string[], cacheDir: string): Promise<Wanted[]> {
+  const wanted: Wanted[] = [];
+  for (const a of args) {
+    const [p, outs] = a.split("!", 2) as [string, string | undefined];
+    if (p.endsWith(".drv") && p.startsWith(`${store.storeDir}/`)) {
+      parseStorePath(store.storeDir, p);
+      if (!store.isValidPath(p)) throw new CairnError("E_INVALID_PATH", `derivation '${p}' is not valid in this store`, { path: p });
+      wanted.push({ drvPath: p, ...(outs ? { outputs: outs.split(",") } : {}) });
+      continue;
+    }
+    const r = await evaluate(store, a, [...attrs], cacheDir);
+    for (const s of r.selected) wanted.push({ drvPath: s.drv.drvPath, attr: s.attr, file: a });
+  }
+  return wanted;
+}
