@@ -52,6 +52,9 @@ export function bwrapArgs(spec: SandboxSpec): string[] {
     "--unshare-cgroup-try",
     ...(spec.shareNet ? [] : ["--unshare-net"]),
     "--die-with-parent",
+    // The builder is pid 1 of its namespace, as in Nix: when it exits, the kernel kills whatever
+    // it left behind, even if cairn died before bwrap armed --die-with-parent (bubblewrap#633).
+    "--as-pid-1",
     "--new-session",
     "--clearenv",
   ];

@@ -32,6 +32,10 @@ export interface RunResult {
 // Closes every inherited fd above 2, then becomes the real command (bash understands fd numbers
 // above 9, which dash does not).
 const CLOSER = 'for f in /proc/$$/fd/*; do n=${f##*/}; case $n in 0|1|2) ;; *) eval "exec $n>&-" 2>/dev/null ;; esac; done; exec "$@"';
+// bwrap's --die-with-parent is set after bwrap starts, so a cairn killed in between would leave
+// the build running (bubblewrap#633). setpriv sets the parent-death signal before bwrap runs,
+// and this guard then checks that the parent is still cairn: if it died first, give up.
+const PARENT_GUARD = '[ "$PPID" = "$1" ] || exit 111; shift; exec "$@"';
 
 function findProgram(names: string[]): string | undefined {
   for (const n of names) {
@@ -45,14 +49,27 @@ function findProgram(names: string[]): string | undefined {
   return undefined;
 }
 
-let tools: { bash: string; bwrap: string | undefined } | undefined;
-function hostTools(): { bash: string; bwrap: string | undefined } {
+interface HostTools {
+  bash: string;
+  setpriv: string;
+  bwrap: string | undefined;
+}
+let tools: HostTools | undefined;
+function hostTools(): HostTools {
   if (tools === undefined) {
     const bash = findProgram(["/bin/bash", "/usr/bin/bash"]);
     if (bash === undefined) throw new CairnError("E_SANDBOX", "cannot start builds: bash is needed at /bin/bash or /usr/bin/bash");
-    tools = { bash, bwrap: findProgram(["/usr/bin/bwrap", "/bin/bwrap", "/usr/local/bin/bwrap"]) };
+    const setpriv = findProgram(["/usr/bin/setpriv", "/bin/setpriv"]);
+    if (setpriv === undefined) throw new CairnError("E_SANDBOX", "cannot start builds: setpriv (util-linux) is needed");
+    tools = { bash, setpriv, bwrap: findProgram(["/usr/bin/bwrap", "/bin/bwrap", "/usr/local/bin/bwrap"]) };
   }
   return tools;
+}
+
+/** The argv that closes stray fds, arms the parent-death signal and then runs `cmd`. */
+function guarded(cmd: string[]): string[] {
+  const { bash, setpriv } = hostTools();
+  return ["--noprofile", "--norc", "-c", CLOSER, "cairn-build", setpriv, "--pdeathsig", "KILL", "--", bash, "--noprofile", "--norc", "-c", PARENT_GUARD, "cairn-guard", String(process.pid), ...cmd];
 }
 
 /** Refuses clearly when this machine cannot sandbox (no bwrap, no user namespaces). */
@@ -121,7 +138,7 @@ async function supervise(child: ResultPromise, limits: RunLimits): Promise<RunRe
 export function runSandboxed(spec: SandboxSpec, limits: RunLimits, wrapper: string[] = []): Promise<RunResult> {
   const bwrap = checkSandboxAvailable();
   const { bash } = hostTools();
-  const child = execa(bash, ["--noprofile", "--norc", "-c", CLOSER, "cairn-build", ...wrapper, bwrap, ...bwrapArgs(spec)], {
+  const child = execa(bash, guarded([...wrapper, bwrap, ...bwrapArgs(spec)]), {
     env: {},
     extendEnv: false,
     stdin: "ignore",
@@ -144,7 +161,7 @@ export interface DirectSpec {
 /** `--no-sandbox`: the builder runs as this user, in its own process group, with a clean env. */
 export function runUnsandboxed(spec: DirectSpec, limits: RunLimits): Promise<RunResult> {
   const { bash } = hostTools();
-  const child = execa(bash, ["--noprofile", "--norc", "-c", CLOSER, "cairn-build", spec.builder, ...spec.args], {
+  const child = execa(bash, guarded([spec.builder, ...spec.args]), {
     env: Object.fromEntries(spec.env),
     extendEnv: false,
     stdin: "ignore",
