@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The demo: cairn's main job so far on the bundled example — add a tree to a fresh store,
-# inspect it, verify it, and check that its NAR round-trips. Store: $CAIRN_ROOT or ./demo-store.
+# The demo: cairn's main job on the bundled examples — build real packages in the sandbox from the
+# bootstrap busybox and run one; then add a tree, inspect it, verify the store, round-trip a NAR,
+# and compare with Nix 2.8 where it is installed. Store: $CAIRN_ROOT or ./demo-store.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cairn() { node dist/cli/main.js "$@"; }
@@ -8,6 +9,14 @@ export CAIRN_ROOT="${CAIRN_ROOT:-$PWD/demo-store}"
 tree=examples/trees/hello
 
 echo "== store root: $CAIRN_ROOT"
+echo "== bootstrap: Debian's static busybox as a NAR (examples/bootstrap/prepare.sh)"
+bash examples/bootstrap/prepare.sh
+echo "== cairn build examples/packages.ts (sandboxed, in parallel)"
+cairn build examples/packages.ts -o demo-store/result
+echo "== run one: demo-store/result-2/bin/hello"
+demo-store/result-2/bin/hello
+echo "== cairn build again: nothing to do"
+cairn build examples/packages.ts --no-link > /dev/null && echo "all outputs valid"
 echo "== cairn hash $tree"
 cairn hash "$tree"
 echo "== cairn add $tree"
