@@ -29,7 +29,13 @@ export function outputsOfDerivation(drv: Derivation): Map<string, string> {
  * `force`: derivations to build even if valid (`--check` of the wanted ones). The walk is
  * iterative, so deep chains do not exhaust the stack.
  */
-export function makePlan(wanted: readonly string[], read: (drvPath: string) => Derivation, isValid: (p: string) => boolean, force: ReadonlySet<string> = new Set()): Plan {
+export function makePlan(
+  wanted: readonly string[],
+  read: (drvPath: string) => Derivation,
+  isValid: (p: string) => boolean,
+  force: ReadonlySet<string> = new Set(),
+  known?: (drvPath: string) => Map<string, string> | undefined,
+): Plan {
   const outputsOf = new Map<string, Map<string, string>>();
   const needed = new Map<string, PlanNode>();
   const order: PlanNode[] = [];
@@ -44,6 +50,14 @@ export function makePlan(wanted: readonly string[], read: (drvPath: string) => D
         continue;
       }
       state.set(top.drvPath, "open");
+      // Outputs known from evaluation and all valid: nothing to build, no .drv to read.
+      const k = force.has(top.drvPath) ? undefined : known?.(top.drvPath);
+      if (k !== undefined && [...k.values()].every(isValid)) {
+        outputsOf.set(top.drvPath, k);
+        state.set(top.drvPath, "done");
+        stack.pop();
+        continue;
+      }
       const drv = read(top.drvPath);
       const outputs = outputsOfDerivation(drv);
       outputsOf.set(top.drvPath, outputs);

@@ -26,6 +26,8 @@ export interface BuildOptions extends Omit<GoalSettings, "signal"> {
   keepGoing: boolean;
   signal?: AbortSignal;
   events?: Partial<BuildEvents>;
+  /** Output paths the caller already knows (from evaluation): spares reading valid .drv files. */
+  knownOutputs?: (drvPath: string) => Map<string, string> | undefined;
   /** How often to look again at an output another process is building. */
   pollMs?: number;
 }
@@ -44,7 +46,7 @@ export async function buildDerivations(store: LocalStore, wanted: readonly strin
   const ev = opts.events ?? {};
   const signal = opts.signal ?? new AbortController().signal;
   const force = opts.check ? new Set(wanted) : new Set<string>();
-  const plan = makePlan(wanted, (p) => readDerivation(store, p), (p) => store.isValidPath(p), force);
+  const plan = makePlan(wanted, (p) => readDerivation(store, p), (p) => store.isValidPath(p), force, opts.knownOutputs);
   ev.planned?.(plan.nodes);
   const summary: BuildSummary = { outputs: new Map(), built: [], failed: [], skipped: [] };
   for (const w of wanted) summary.outputs.set(w, plan.outputsOf.get(w)!);
@@ -87,18 +89,14 @@ export async function buildDerivations(store: LocalStore, wanted: readonly strin
     if (!check) {
       for (;;) {
         if (signal.aborted) throw new BuildFailure("cancelled", `build of '${drvPath}' was cancelled`);
+        const r = store.tryClaimAll([...missing], path.join(buildsDir, ownerTag()));
         let busy: string | undefined;
-        for (const p of missing) {
-          const r = store.tryClaim(p, path.join(buildsDir, ownerTag()));
-          if (r === "valid") missing.delete(p);
-          else if (r === "claimed") claimed.push(p);
-          else {
-            busy = p;
-            break;
-          }
+        for (const [p, v] of r) {
+          if (v === "valid") missing.delete(p);
+          else if (v === "claimed") claimed.push(p);
+          else busy ??= p;
         }
         if (busy === undefined) break;
-        store.releaseClaims(claimed.splice(0));
         ev.waiting?.(drvPath, busy);
         running--;
         poke();

@@ -11,6 +11,8 @@ export interface Wanted {
   /** The recipe attribute it came from, if any. */
   attr?: string;
   file?: string;
+  /** Output name -> path, when evaluation already told us. */
+  known?: Map<string, string>;
 }
 
 export async function resolveInstallables(store: LocalStore, args: readonly string[], attrs: readonly string[], cacheDir: string): Promise<Wanted[]> {
@@ -24,7 +26,11 @@ export async function resolveInstallables(store: LocalStore, args: readonly stri
       continue;
     }
     const r = await evaluate(store, a, [...attrs], cacheDir);
-    for (const s of r.selected) wanted.push({ drvPath: s.drv.drvPath, attr: s.attr, file: a });
+    for (const s of r.selected) {
+      const all = (s.drv as { all?: readonly { outputName: string; outPath: string }[] }).all;
+      const known = all !== undefined ? new Map(all.map((o) => [o.outputName, o.outPath])) : undefined;
+      wanted.push({ drvPath: s.drv.drvPath, attr: s.attr, file: a, ...(known ? { known } : {}) });
+    }
   }
   return wanted;
 }

@@ -20,6 +20,8 @@ export interface RealiseOptions {
   timeoutSeconds?: number;
   maxSilentSeconds?: number;
   json?: boolean;
+  /** Output paths known from evaluation (drvPath -> name -> path). */
+  knownOutputs?: ReadonlyMap<string, Map<string, string>>;
   /** Progress output: default on stderr. */
   quiet?: boolean;
 }
@@ -91,6 +93,7 @@ export async function runBuild(ctx: Context, store: LocalStore, drvPaths: readon
       system: currentSystem(),
       signal,
       events: progress.events(),
+      ...(o.knownOutputs ? { knownOutputs: (d: string) => o.knownOutputs!.get(d) } : {}),
     };
     return buildDerivations(store, drvPaths, opts);
   });

@@ -595,22 +595,45 @@ export class LocalStore {
 
   // ---- build outputs -------------------------------------------------------------------------
 
-  /** Claim `p` without waiting (builds poll instead of blocking the event loop). */
-  tryClaim(p: string, tmp: string): "valid" | "claimed" | "busy" {
+  /**
+   * Claim all of `paths` in one transaction without waiting (builds poll instead of blocking the
+   * event loop): each is "valid" already, "claimed" by us now, or "busy" (another live process
+   * holds it; then nothing is claimed).
+   */
+  tryClaimAll(paths: readonly string[], tmp: string): Map<string, "valid" | "claimed" | "busy"> {
     const me = selfId();
-    const base = path.basename(p);
     return this.db.env.transactionSync(() => {
-      if (this.isValidPath(p)) return "valid" as const;
-      const c = this.db.claims.get(base);
-      if (c !== undefined && !(c.pid === me.pid && c.start === me.start) && isAlive(c)) return "busy" as const;
-      this.db.claims.put(base, { pid: me.pid, start: me.start, tmp } as Claim);
-      return "claimed" as const;
+      const r = new Map<string, "valid" | "claimed" | "busy">();
+      for (const p of paths) {
+        if (this.isValidPath(p)) r.set(p, "valid");
+        else {
+          const c = this.db.claims.get(path.basename(p));
+          r.set(p, c !== undefined && !(c.pid === me.pid && c.start === me.start) && isAlive(c) ? "busy" : "claimed");
+        }
+      }
+      if ([...r.values()].includes("busy")) {
+        for (const [p, v] of r) if (v === "claimed") r.set(p, "busy");
+        return r;
+      }
+      for (const [p, v] of r) if (v === "claimed") this.db.claims.put(path.basename(p), { pid: me.pid, start: me.start, tmp } as Claim);
+      return r;
     });
   }
 
-  /** Drop this process's claims on `paths` (those it still holds). */
+  /** Drop this process's claims on `paths` (those it still holds), in one transaction. */
   releaseClaims(paths: Iterable<string>): void {
-    for (const p of paths) this.releaseClaim(p);
+    const me = selfId();
+    const held = [...paths].filter((p) => {
+      const c = this.db.claims.get(path.basename(p));
+      return c !== undefined && c.pid === me.pid && c.start === me.start;
+    });
+    if (held.length === 0) return;
+    this.db.env.transactionSync(() => {
+      for (const p of held) {
+        const c = this.db.claims.get(path.basename(p));
+        if (c !== undefined && c.pid === me.pid && c.start === me.start) this.db.claims.remove(path.basename(p));
+      }
+    });
   }
 
   /**

@@ -4,7 +4,7 @@
 // environment is exactly the request's, and on timeout, silence or cancel the whole tree is
 // killed: bwrap's pid namespace takes every descendant with it.
 import fs from "node:fs";
-import { execa, type ResultPromise } from "execa";
+import type { ResultPromise } from "execa";
 import { CairnError } from "../../store/format/index.js";
 import { bwrapArgs, type SandboxSpec } from "./bwrap.js";
 
@@ -51,6 +51,8 @@ function findProgram(names: string[]): string | undefined {
 
 interface HostTools {
   bash: string;
+  /** A small POSIX shell for the parent guard (dash starts in a third of bash's time). */
+  sh: string;
   setpriv: string;
   bwrap: string | undefined;
 }
@@ -61,15 +63,15 @@ function hostTools(): HostTools {
     if (bash === undefined) throw new CairnError("E_SANDBOX", "cannot start builds: bash is needed at /bin/bash or /usr/bin/bash");
     const setpriv = findProgram(["/usr/bin/setpriv", "/bin/setpriv"]);
     if (setpriv === undefined) throw new CairnError("E_SANDBOX", "cannot start builds: setpriv (util-linux) is needed");
-    tools = { bash, setpriv, bwrap: findProgram(["/usr/bin/bwrap", "/bin/bwrap", "/usr/local/bin/bwrap"]) };
+    tools = { bash, setpriv, sh: findProgram(["/bin/dash", "/usr/bin/dash"]) ?? bash, bwrap: findProgram(["/usr/bin/bwrap", "/bin/bwrap", "/usr/local/bin/bwrap"]) };
   }
   return tools;
 }
 
 /** The argv that closes stray fds, arms the parent-death signal and then runs `cmd`. */
 function guarded(cmd: string[]): string[] {
-  const { bash, setpriv } = hostTools();
-  return ["--noprofile", "--norc", "-c", CLOSER, "cairn-build", setpriv, "--pdeathsig", "KILL", "--", bash, "--noprofile", "--norc", "-c", PARENT_GUARD, "cairn-guard", String(process.pid), ...cmd];
+  const { setpriv, sh } = hostTools();
+  return ["--noprofile", "--norc", "-c", CLOSER, "cairn-build", setpriv, "--pdeathsig", "KILL", "--", sh, "-c", PARENT_GUARD, "cairn-guard", String(process.pid), ...cmd];
 }
 
 /** Refuses clearly when this machine cannot sandbox (no bwrap, no user namespaces). */
@@ -134,10 +136,15 @@ async function supervise(child: ResultPromise, limits: RunLimits): Promise<RunRe
   }
 }
 
+// execa costs ~90 ms to import: only builds that run a process pay for it.
+let execaModule: Promise<typeof import("execa")> | undefined;
+const loadExeca = () => (execaModule ??= import("execa"));
+
 /** Run a build inside bubblewrap. Must be called from the main thread (--die-with-parent). */
-export function runSandboxed(spec: SandboxSpec, limits: RunLimits, wrapper: string[] = []): Promise<RunResult> {
+export async function runSandboxed(spec: SandboxSpec, limits: RunLimits, wrapper: string[] = []): Promise<RunResult> {
   const bwrap = checkSandboxAvailable();
   const { bash } = hostTools();
+  const { execa } = await loadExeca();
   const child = execa(bash, guarded([...wrapper, bwrap, ...bwrapArgs(spec)]), {
     env: {},
     extendEnv: false,
@@ -159,8 +166,9 @@ export interface DirectSpec {
 }
 
 /** `--no-sandbox`: the builder runs as this user, in its own process group, with a clean env. */
-export function runUnsandboxed(spec: DirectSpec, limits: RunLimits): Promise<RunResult> {
+export async function runUnsandboxed(spec: DirectSpec, limits: RunLimits): Promise<RunResult> {
   const { bash } = hostTools();
+  const { execa } = await loadExeca();
   const child = execa(bash, guarded([spec.builder, ...spec.args]), {
     env: Object.fromEntries(spec.env),
     extendEnv: false,

@@ -41,7 +41,8 @@ export function register(program: Command, ctx: Context): void {
     const store = await openStore(ctx, opts);
     try {
       const wanted = await resolveInstallables(store, installables, opts.attr, recipeCacheDir(ctx));
-      const realised = await runBuild(ctx, store, wanted.map((w) => w.drvPath), buildOptionsFrom(ctx, opts));
+      const known = new Map(wanted.flatMap((w) => (w.known ? [[w.drvPath, w.known] as const] : [])));
+      const realised = await runBuild(ctx, store, wanted.map((w) => w.drvPath), { ...buildOptionsFrom(ctx, opts), knownOutputs: known });
       const results: { drvPath: string; outputs: Record<string, string> }[] = [];
       wanted.forEach((w, i) => {
         const outs = realised.get(w.drvPath)!;
