@@ -20,7 +20,7 @@ import { ownerTag } from "../store/process-id.js";
 import { removeTree } from "../store/remove-tree.js";
 import { buildRequest, SANDBOX_BUILD_DIR, type BuildRequest } from "./request.js";
 import { etcFiles, SANDBOX_GID, SANDBOX_UID, type SandboxInput } from "./sandbox/bwrap.js";
-import { hostProgram, runSandboxed, runUnsandboxed, type RunResult } from "./sandbox/run.js";
+import { usablePasta, runSandboxed, runUnsandboxed, type RunResult } from "./sandbox/run.js";
 import { checkOutputTrees } from "./output-checks.js";
 import { enforceOutputChecks, outputChecksOf } from "./reference-policy.js";
 import { LogWriter, logPathOf } from "./log.js";
@@ -192,13 +192,13 @@ export async function runGoal(
       if (shareNet) {
         // A fixed-output build with its own builder gets the network only through userspace
         // networking in its own namespace; without pasta it does not run (fail closed).
-        const pasta = hostProgram(["/usr/bin/pasta", "/usr/local/bin/pasta"]);
-        if (pasta === undefined) {
-          throw new BuildFailure(
-            "failed",
-            `fixed-output derivation '${drvPath}' needs network access, which cairn gives only through pasta (Debian: apt-get install passt); not building it`,
-            { path: drvPath },
-          );
+        let pasta: string;
+        try {
+          pasta = await usablePasta();
+        } catch (e) {
+          throw new BuildFailure("failed", `cannot build fixed-output derivation '${drvPath}': ${(e as Error).message}; not building it without network isolation`, {
+            path: drvPath,
+          });
         }
         wrapper = [pasta, "--config-net", "--quiet", "--"];
       }

@@ -194,7 +194,37 @@ export async function runUnsandboxed(spec: DirectSpec, limits: RunLimits): Promi
   });
 }
 
-/** Whether a program exists on this machine (pasta/slirp4netns for fixed-output networking). */
-export function hostProgram(names: string[]): string | undefined {
-  return findProgram(names);
+let pastaProbe: Promise<string> | undefined;
+
+/**
+ * pasta (Debian `passt`), checked once per process by starting it for real: userspace networking
+ * for fixed-output builds with their own builder. Throws a clear error when it is missing or cannot
+ * work here; such builds then do not run (fail closed).
+ */
+export function usablePasta(): Promise<string> {
+  pastaProbe ??= (async () => {
+    const pasta = findProgram(["/usr/bin/pasta", "/usr/local/bin/pasta"]);
+    if (pasta === undefined) throw new CairnError("E_SANDBOX", "it needs network access, which cairn gives only through pasta (Debian: apt-get install passt)");
+    const { execa } = await loadExeca();
+    // pasta may leave a helper behind holding our pipes: run it in its own process group and
+    // take the whole group down, after 5 s at the latest.
+    const child = execa(pasta, ["--config-net", "--quiet", "--", "/bin/true"], { reject: false, stdin: "ignore", stdout: "ignore", env: {}, extendEnv: false, detached: true });
+    const killGroup = () => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+      } catch {
+        /* gone */
+      }
+    };
+    const timer = setTimeout(killGroup, 5000);
+    child.once("exit", () => setTimeout(killGroup, 100));
+    const r = await child;
+    clearTimeout(timer);
+    if (r.exitCode !== 0) {
+      const why = String(r.stderr ?? "").split("\n").find((l) => /couldn't|cannot|failed|denied/i.test(l) && !/syslog/.test(l)) ?? (r.timedOut ? "timed out" : `exit ${r.exitCode}`);
+      throw new CairnError("E_SANDBOX", `it needs network access, but pasta cannot set up a network namespace here (${why.trim()})`);
+    }
+    return pasta;
+  })();
+  return pastaProbe;
 }

@@ -129,6 +129,19 @@ export const good = fetchurl({ url: "file://${BUSYBOX}", hash: "sha256-${fileSha
     verifyClean();
   });
 
+  it("a fixed-output derivation with its own builder gets no network unless pasta works: it fails closed", () => {
+    const h = "sha256-" + Buffer.from("0".repeat(64), "hex").toString("base64");
+    const f = p.recipe("fod-own.ts", `export default sh("fod-own", "echo hi > $out", { outputHash: "${h}" });`);
+    const r = run(["build", f, "--no-link"]);
+    if (r.status === 0) {
+      // Only possible where pasta works; then the hash check must still have run.
+      throw new Error(`unexpected success: ${r.stderr}`);
+    }
+    expect([100, 102]).toContain(r.status);
+    if (r.status === 100) expect(r.stderr).toMatch(/pasta/);
+    verifyClean();
+  });
+
   it("fetchurl over http with retries on a transient error", async () => {
     let hits = 0;
     const body = Buffer.from("served over http\n");
