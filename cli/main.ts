@@ -16,6 +16,9 @@ import * as derivationCmd from "./commands/derivation.js";
 // builder commands
 
 // profile commands
+import * as profile from "./commands/profile.js";
+import * as shell from "./commands/shell.js";
+import * as diffClosures from "./commands/diff-closures.js";
 
 // gc commands
 
@@ -89,6 +92,9 @@ async function main(argv: string[]): Promise<number> {
       // builder
 
       // profiles
+      profile,
+      shell,
+      diffClosures,
 
       // gc
 

@@ -1,0 +1,220 @@
+// Operations on one profile: change it (install, remove, upgrade) by making a new generation from
+// the current one, roll back, switch, delete generations, and read its history. Nix:
+// src/nix-env/nix-env.cc and user-env.cc (the operations), src/libstore/profiles.cc.
+//
+// Every operation that changes the profile holds its lock (profiles/lock.ts) from reading the
+// current generation to the switch, so concurrent changes land one after the other as distinct
+// generations, each made from the one before it.
+//
+// Rollback goes to the current generation's *parent*: the generation that was current when it was
+// made (recorded by createGeneration). After 1 -> 2 -> rollback -> install, the new generation 3
+// has parent 1, so rolling back from 3 returns to 1, not to 2. A generation without a record
+// (made by another tool) falls back to Nix's rule, the highest lower number.
+import type { Layout } from "../store/layout.js";
+import type { LocalStore } from "../store/local-store.js";
+import { CairnError } from "../store/format/index.js";
+import { diffManifests, isEmptyDiff, type ClosureEntry, type ElementDiff } from "./diff.js";
+import {
+  createGeneration,
+  currentGeneration,
+  deleteGeneration,
+  getGeneration,
+  listGenerations,
+  parentOf,
+  removeStaleTemps,
+  switchGeneration,
+  type Crash,
+  type ProfileRef,
+} from "./generations.js";
+import { selectForDeletion, type DeleteSpec } from "./gen-spec.js";
+import { lockProfile, type ProfileLock } from "./lock.js";
+import { emptyManifest, type Manifest } from "./manifest.js";
+import { buildUserEnvironment, dropTempRoots, readEnvManifest } from "./user-env.js";
+
+export interface ProfileContext {
+  layout: Layout;
+  ref: ProfileRef;
+  crash?: Crash;
+  /** Seconds since the epoch. */
+  now: () => number;
+  /** Progress and notices (stderr). */
+  log: (line: string) => void;
+}
+
+export interface Current {
+  generation: number | undefined;
+  storePath: string | undefined;
+  manifest: Manifest;
+}
+
+const realOf = (layout: Layout, storePath: string) => layout.realPath(layout.parsePath(storePath));
+
+/** Where generation links of this profile need indirect roots (profiles outside the profiles dir). */
+function indirectRootsDir(pc: ProfileContext): string | undefined {
+  return pc.ref.dir === pc.layout.profilesDir ? undefined : pc.layout.gcrootsDir;
+}
+
+export function manifestOf(layout: Layout, storePath: string): Manifest {
+  return readEnvManifest(realOf(layout, storePath));
+}
+
+export function readCurrent(pc: ProfileContext): Current {
+  const g = currentGeneration(pc.ref);
+  if (g === undefined) return { generation: undefined, storePath: undefined, manifest: emptyManifest() };
+  const { storePath } = getGeneration(pc.ref, g);
+  return { generation: g, storePath, manifest: manifestOf(pc.layout, storePath) };
+}
+
+async function locked<T>(pc: ProfileContext, f: () => T | Promise<T>): Promise<T> {
+  const lock: ProfileLock = await lockProfile(pc.ref.link, { onWait: () => pc.log(`waiting for the lock on profile '${pc.ref.link}'`) });
+  try {
+    removeStaleTemps(pc.ref);
+    return await f();
+  } finally {
+    lock.release();
+  }
+}
+
+export function closureOf(store: LocalStore, paths: readonly string[]): ClosureEntry[] {
+  if (paths.length === 0) return [];
+  return store.computeClosure(paths).map((p) => ({ path: p, narSize: store.queryPathInfo(p)!.narSize }));
+}
+
+export interface ChangeResult {
+  /** The new generation, or undefined when nothing changed (no generation made). */
+  generation: number | undefined;
+  parent: number | undefined;
+  storePath: string;
+  diff: ElementDiff;
+}
+
+/**
+ * Make a new generation from the current one by `change`, show the diff (`showDiff`, before the
+ * switch), and switch to it. No change of environment: no new generation (as nix-env).
+ */
+export async function changeProfile(
+  store: LocalStore,
+  pc: ProfileContext,
+  command: string,
+  change: (current: Manifest) => Manifest,
+  showDiff: (d: ElementDiff, before: Current, afterPath: string) => void,
+): Promise<ChangeResult> {
+  return locked(pc, () => {
+    const cur = readCurrent(pc);
+    const next = change(cur.manifest);
+    const env = buildUserEnvironment(store, next, pc.crash);
+    try {
+      const diff = diffManifests(cur.manifest, next, {
+        before: closureOf(store, cur.storePath ? [cur.storePath] : []),
+        after: closureOf(store, [env.path]),
+      });
+      showDiff(diff, cur, env.path);
+      if (env.path === cur.storePath) return { generation: undefined, parent: cur.generation, storePath: env.path, diff };
+      const n = createGeneration(pc.ref, {
+        storePath: env.path,
+        record: { parent: cur.generation ?? null, created: pc.now(), command, changes: { added: diff.added, removed: diff.removed, changed: diff.changed } },
+        ...(indirectRootsDir(pc) !== undefined ? { indirectRootsDir: indirectRootsDir(pc) } : {}),
+        ...(pc.crash ? { crash: pc.crash } : {}),
+      });
+      switchGeneration(pc.ref, n, pc.crash);
+      return { generation: n, parent: cur.generation, storePath: env.path, diff };
+    } finally {
+      // The generation link is a root now (or the environment was not wanted).
+      dropTempRoots(store, [env.path]);
+    }
+  });
+}
+
+export interface Switched {
+  from: number | undefined;
+  to: number;
+}
+
+/** Switch to generation `n`; refuses (changing nothing) when it does not exist. */
+export async function switchTo(pc: ProfileContext, n: number): Promise<Switched> {
+  return locked(pc, () => {
+    const from = currentGeneration(pc.ref);
+    getGeneration(pc.ref, n); // throws E_PROFILE_NO_GENERATION
+    switchGeneration(pc.ref, n, pc.crash);
+    return { from, to: n };
+  });
+}
+
+/** Switch to the current generation's parent; refuses at the first generation or a deleted parent. */
+export async function rollback(pc: ProfileContext): Promise<Switched> {
+  return locked(pc, () => {
+    const from = currentGeneration(pc.ref);
+    if (from === undefined) throw new CairnError("E_PROFILE_NO_GENERATION", `profile '${pc.ref.link}' does not exist`, { profile: pc.ref.link });
+    const parent = parentOf(pc.ref, from);
+    if (parent === undefined) {
+      throw new CairnError("E_PROFILE_REFUSED", `generation ${from} is the first one of '${pc.ref.link}': there is nothing to roll back to`, {
+        profile: pc.ref.link,
+        generation: from,
+      });
+    }
+    try {
+      getGeneration(pc.ref, parent);
+    } catch {
+      throw new CairnError(
+        "E_PROFILE_NO_GENERATION",
+        `generation ${from} was made from generation ${parent}, which has been deleted; use switch-generation`,
+        { profile: pc.ref.link, generation: parent },
+      );
+    }
+    switchGeneration(pc.ref, parent, pc.crash);
+    return { from, to: parent };
+  });
+}
+
+/** Delete the generations `spec` selects; refusals (the current one, a missing one) delete nothing. */
+export async function deleteGenerations(pc: ProfileContext, spec: DeleteSpec): Promise<number[]> {
+  return locked(pc, () => {
+    const gens = listGenerations(pc.ref);
+    const cur = currentGeneration(pc.ref);
+    const doomed = selectForDeletion(spec, gens, cur, pc.now());
+    for (const n of doomed) {
+      deleteGeneration(pc.ref, n, indirectRootsDir(pc), pc.crash);
+      pc.log(`removing profile version ${n}`);
+    }
+    return doomed;
+  });
+}
+
+export interface HistoryEntry {
+  generation: number;
+  parent: number | null;
+  created: number;
+  current: boolean;
+  storePath: string;
+  command?: string;
+  changes?: ElementDiff;
+}
+
+/** Every generation with its date, parent and changes (recomputed from manifests when unrecorded). */
+export function history(pc: ProfileContext): HistoryEntry[] {
+  const gens = listGenerations(pc.ref);
+  const cur = currentGeneration(pc.ref);
+  return gens.map((g, i) => {
+    const parent = g.record ? g.record.parent : i > 0 ? gens[i - 1]!.number : null;
+    let changes = g.record?.changes;
+    if (changes === undefined) {
+      try {
+        const before = parent === null ? emptyManifest() : manifestOf(pc.layout, gens.find((x) => x.number === parent)!.storePath);
+        changes = diffManifests(before, manifestOf(pc.layout, g.storePath));
+      } catch {
+        /* a generation whose environment cannot be read: no changes shown */
+      }
+    }
+    return {
+      generation: g.number,
+      parent,
+      created: g.created,
+      current: g.number === cur,
+      storePath: g.storePath,
+      ...(g.record ? { command: g.record.command } : {}),
+      ...(changes ? { changes } : {}),
+    };
+  });
+}
+
+export { isEmptyDiff };
