@@ -75,9 +75,29 @@ async function locked<T>(pc: ProfileContext, f: () => T | Promise<T>): Promise<T
   }
 }
 
-export function closureOf(store: LocalStore, paths: readonly string[]): ClosureEntry[] {
-  if (paths.length === 0) return [];
-  return store.computeClosure(paths).map((p) => ({ path: p, narSize: store.queryPathInfo(p)!.narSize }));
+/**
+ * The closure of `paths` with NAR sizes, reading each path's info once; `cache` shares the reads
+ * between the two sides of a diff, whose closures are mostly the same packages.
+ */
+export function closureOf(store: LocalStore, paths: readonly string[], cache = new Map<string, ClosureEntry & { references: string[] }>()): ClosureEntry[] {
+  const seen = new Set<string>();
+  const todo = [...paths];
+  const out: ClosureEntry[] = [];
+  while (todo.length > 0) {
+    const p = todo.pop()!;
+    if (seen.has(p)) continue;
+    seen.add(p);
+    let e = cache.get(p);
+    if (e === undefined) {
+      const info = store.queryPathInfo(p);
+      if (info === undefined) throw new CairnError("E_INVALID_PATH", `path '${p}' is not valid`, { path: p });
+      e = { path: p, narSize: info.narSize, references: info.references };
+      cache.set(p, e);
+    }
+    out.push({ path: p, narSize: e.narSize });
+    for (const r of e.references) if (!seen.has(r)) todo.push(r);
+  }
+  return out;
 }
 
 export interface ChangeResult {
@@ -99,14 +119,15 @@ export async function changeProfile(
   change: (current: Manifest) => Manifest,
   showDiff: (d: ElementDiff, before: Current, afterPath: string) => void,
 ): Promise<ChangeResult> {
-  return locked(pc, () => {
+  return locked(pc, async () => {
     const cur = readCurrent(pc);
     const next = change(cur.manifest);
     const env = buildUserEnvironment(store, next, pc.crash);
     try {
+      const cache = new Map<string, ClosureEntry & { references: string[] }>();
       const diff = diffManifests(cur.manifest, next, {
-        before: closureOf(store, cur.storePath ? [cur.storePath] : []),
-        after: closureOf(store, [env.path]),
+        before: closureOf(store, cur.storePath ? [cur.storePath] : [], cache),
+        after: closureOf(store, [env.path], cache),
       });
       showDiff(diff, cur, env.path);
       if (env.path === cur.storePath) return { generation: undefined, parent: cur.generation, storePath: env.path, diff };
