@@ -170,7 +170,7 @@ export function createGeneration(ref: ProfileRef, g: NewGeneration): number {
   const gens = listGenerations(ref, false);
   let n = gens.length > 0 ? gens[gens.length - 1]!.number + 1 : 1;
   for (;; n++) {
-    if (lexists(generationLink(ref, n))) continue; // made by a writer outside the lock (another tool)
+    if (fs.lstatSync(generationLink(ref, n), { throwIfNoEntry: false }) !== undefined) continue; // made by a writer outside the lock (another tool)
     writeFileDurable(recordPath(ref, n), JSON.stringify({ generation: n, ...g.record }) + "\n");
     g.crash?.("profile.record-written");
     const link = generationLink(ref, n);
@@ -235,15 +235,6 @@ export function removeStaleTemps(ref: ProfileRef): void {
       const pid = Number(n.slice(`.${ref.name}.tmp-`.length).split("-")[0]);
       if (pid !== process.pid && !pidAlive(pid)) fs.rmSync(path.join(ref.dir, n), { force: true });
     }
-  }
-}
-
-function lexists(p: string): boolean {
-  try {
-    fs.lstatSync(p);
-    return true;
-  } catch {
-    return false;
   }
 }
 
