@@ -28,7 +28,7 @@ import {
 } from "./generations.js";
 import { selectForDeletion, type DeleteSpec } from "./gen-spec.js";
 import { lockProfile, type ProfileLock } from "./lock.js";
-import { emptyManifest, type Manifest } from "./manifest.js";
+import { emptyManifest, manifestPaths, type Manifest } from "./manifest.js";
 import { buildUserEnvironment, dropTempRoots, readEnvManifest } from "./user-env.js";
 
 export interface ProfileContext {
@@ -141,7 +141,7 @@ export async function changeProfile(
       return { generation: n, parent: cur.generation, storePath: env.path, diff };
     } finally {
       // The generation link is a root now (or the environment was not wanted).
-      dropTempRoots(store, [env.path]);
+      dropTempRoots(store, [env.path, ...manifestPaths(next)]);
     }
   });
 }

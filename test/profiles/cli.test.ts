@@ -195,6 +195,12 @@ describe("profile install/remove/list/history/rollback/switch (store paths)", ()
     expect(hist().map((g) => g.generation)).toEqual([6, 7]);
     cairnOk(["profile", "delete-generations", "old"], { env });
     expect(hist().map((g) => [g.generation, g.current])).toEqual([[7, true]]);
+    // 7 was made from 2, which is gone: a clear refusal, nothing changed
+    const before = snapshotDir(profilesDir);
+    const r = cairn(["profile", "rollback"], { env });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^cairn: profile rollback: generation 7 was made from generation 2, which has been deleted/);
+    expect(snapshotDir(profilesDir)).toEqual(before);
     expect(names()).toEqual(["clash-0.1", "hello-1.0", "tool-2.0"]);
     verifyClean();
   });
