@@ -4,42 +4,16 @@
 //
 // Every operation that changes the profile holds its lock (profiles/lock.ts) from reading the
 // current generation to the switch, so concurrent changes land one after the other as distinct
-// generations, each made from the one before it.
-//
-// Rollback goes to the current generation's *parent*: the generation that was current when it was
-// made (recorded by createGeneration). After 1 -> 2 -> rollback -> install, the new generation 3
-// has parent 1, so rolling back from 3 returns to 1, not to 2. A generation without a record
-// (made by another tool) falls back to Nix's rule, the highest lower number.
+// generations, each made from the one before it. Switching and rollback: profiles/switch.ts.
 import type { Layout } from "../store/layout.js";
 import type { LocalStore } from "../store/local-store.js";
 import { CairnError } from "../store/format/index.js";
 import { diffManifests, isEmptyDiff, type ClosureEntry, type ElementDiff } from "./diff.js";
-import {
-  createGeneration,
-  currentGeneration,
-  deleteGeneration,
-  getGeneration,
-  listGenerations,
-  parentOf,
-  removeStaleTemps,
-  switchGeneration,
-  type Crash,
-  type ProfileRef,
-} from "./generations.js";
+import { createGeneration, currentGeneration, deleteGeneration, getGeneration, listGenerations, switchGeneration } from "./generations.js";
 import { selectForDeletion, type DeleteSpec } from "./gen-spec.js";
-import { lockProfile, type ProfileLock } from "./lock.js";
+import { locked, type ProfileContext } from "./switch.js";
 import { emptyManifest, manifestPaths, type Manifest } from "./manifest.js";
 import { buildUserEnvironment, dropTempRoots, readEnvManifest } from "./user-env.js";
-
-export interface ProfileContext {
-  layout: Layout;
-  ref: ProfileRef;
-  crash?: Crash;
-  /** Seconds since the epoch. */
-  now: () => number;
-  /** Progress and notices (stderr). */
-  log: (line: string) => void;
-}
 
 export interface Current {
   generation: number | undefined;
@@ -63,16 +37,6 @@ export function readCurrent(pc: ProfileContext): Current {
   if (g === undefined) return { generation: undefined, storePath: undefined, manifest: emptyManifest() };
   const { storePath } = getGeneration(pc.ref, g);
   return { generation: g, storePath, manifest: manifestOf(pc.layout, storePath) };
-}
-
-async function locked<T>(pc: ProfileContext, f: () => T | Promise<T>): Promise<T> {
-  const lock: ProfileLock = await lockProfile(pc.ref.link, { onWait: () => pc.log(`waiting for the lock on profile '${pc.ref.link}'`) });
-  try {
-    removeStaleTemps(pc.ref);
-    return await f();
-  } finally {
-    lock.release();
-  }
 }
 
 /**
@@ -146,47 +110,6 @@ export async function changeProfile(
   });
 }
 
-export interface Switched {
-  from: number | undefined;
-  to: number;
-}
-
-/** Switch to generation `n`; refuses (changing nothing) when it does not exist. */
-export async function switchTo(pc: ProfileContext, n: number): Promise<Switched> {
-  return locked(pc, () => {
-    const from = currentGeneration(pc.ref);
-    getGeneration(pc.ref, n); // throws E_PROFILE_NO_GENERATION
-    switchGeneration(pc.ref, n, pc.crash);
-    return { from, to: n };
-  });
-}
-
-/** Switch to the current generation's parent; refuses at the first generation or a deleted parent. */
-export async function rollback(pc: ProfileContext): Promise<Switched> {
-  return locked(pc, () => {
-    const from = currentGeneration(pc.ref);
-    if (from === undefined) throw new CairnError("E_PROFILE_NO_GENERATION", `profile '${pc.ref.link}' does not exist`, { profile: pc.ref.link });
-    const parent = parentOf(pc.ref, from);
-    if (parent === undefined) {
-      throw new CairnError("E_PROFILE_REFUSED", `generation ${from} is the first one of '${pc.ref.link}': there is nothing to roll back to`, {
-        profile: pc.ref.link,
-        generation: from,
-      });
-    }
-    try {
-      getGeneration(pc.ref, parent);
-    } catch {
-      throw new CairnError(
-        "E_PROFILE_NO_GENERATION",
-        `generation ${from} was made from generation ${parent}, which has been deleted; use switch-generation`,
-        { profile: pc.ref.link, generation: parent },
-      );
-    }
-    switchGeneration(pc.ref, parent, pc.crash);
-    return { from, to: parent };
-  });
-}
-
 /** Delete the generations `spec` selects; refusals (the current one, a missing one) delete nothing. */
 export async function deleteGenerations(pc: ProfileContext, spec: DeleteSpec): Promise<number[]> {
   return locked(pc, () => {
@@ -238,4 +161,4 @@ export function history(pc: ProfileContext): HistoryEntry[] {
   });
 }
 
-export { isEmptyDiff };
+export { isEmptyDiff, type ProfileContext };

@@ -8,7 +8,7 @@ import type { Command } from "commander";
 import { CairnError } from "../../store/format/errors.js";
 import { err, out, resolveLayout, openStore, type Context, type GlobalOptions } from "../context.js";
 import { storeOptions } from "../options.js";
-import type { ProfileContext } from "../../profiles/profile.js";
+import type { ProfileContext } from "../../profiles/switch.js";
 
 interface ProfileOpts extends GlobalOptions {
   profile?: string;
@@ -169,7 +169,7 @@ export function register(program: Command, ctx: Context): void {
 
   sub(profile, "rollback", "switch to the generation the current one was made from").action(async (opts) => {
     const pc = await profileContext(ctx, opts);
-    const { rollback } = await import("../../profiles/profile.js");
+    const { rollback } = await import("../../profiles/switch.js");
     const r = await rollback(pc);
     err(`switching profile from version ${r.from} to ${r.to}\n`);
   });
@@ -178,7 +178,7 @@ export function register(program: Command, ctx: Context): void {
     .argument("<n>", "generation number")
     .action(async (n: string, opts) => {
       const pc = await profileContext(ctx, opts);
-      const { switchTo } = await import("../../profiles/profile.js");
+      const { switchTo } = await import("../../profiles/switch.js");
       const r = await switchTo(pc, parseGeneration(n));
       err(`switching profile from version ${r.from ?? "none"} to ${r.to}\n`);
     });
