@@ -1,12 +1,13 @@
 // A user environment as a store object: the union of the installed packages (profiles/buildenv.ts)
-// plus manifest.json, added as Nix's addToStore adds a source with references: the path is
-// makeFixedOutputPath(recursive sha256 of its NAR, references = the packages), i.e.
+// plus manifest.json, added as Nix's addToStore adds a source with references (store/add-tree.ts):
+// the path is makeFixedOutputPath(recursive sha256 of its NAR, references = the packages), i.e.
 // `source:<refs>:sha256:<nar hash>:<storeDir>:user-environment`, and it is registered with those
 // references. Nix builds its user environments with the builtin:buildenv derivation instead; cairn
 // computes the same kind of tree in-process, so the path depends only on the tree and the packages:
 // the same set of packages always gives the same environment.
 import fs from "node:fs";
-import { Hasher, makeFixedOutputPath, narBytes, printContentAddress, CairnError } from "../store/format/index.js";
+import { CairnError } from "../store/format/index.js";
+import { addTree, hashTree } from "../store/add-tree.js";
 import type { LocalStore } from "../store/local-store.js";
 import { selfId, ownerTag } from "../store/process-id.js";
 import { buildUnion, countEntries, unionTree, type DirEntry, type EnvPackage, type TreeReader } from "./buildenv.js";
@@ -80,36 +81,10 @@ export function buildUserEnvironment(store: LocalStore, m: Manifest, crash?: (p:
   );
   const union = buildUnion(pkgs, fsTreeReader, { reservedTopLevel: [MANIFEST_FILE] });
   const tree = unionTree(union, new Map([[MANIFEST_FILE, Buffer.from(printManifest(m))]]));
-  const nar = narBytes(tree);
-  const h = new Hasher("sha256");
-  h.update(nar);
-  const narHash = h.digest();
-  const sp = makeFixedOutputPath(store.storeDir, USER_ENV_NAME, {
-    method: "recursive",
-    hash: narHash,
-    references: refs.map((r) => store.parsePath(r)),
-  });
-  const p = store.layout.printPath(sp);
-  addTempRoots(store, [p]);
+  const t = hashTree(store, USER_ENV_NAME, tree, refs);
+  addTempRoots(store, [t.path]);
   crash?.("profile.env-computed");
-  if (!store.isValidPath(p)) {
-    let off = 0;
-    store.addFromNar(
-      (n) => {
-        const c = nar.subarray(off, Math.min(off + n, nar.length));
-        off += c.length;
-        return c;
-      },
-      () => off >= nar.length,
-      {
-        path: p,
-        narHash,
-        narSize: nar.length,
-        references: refs,
-        ca: printContentAddress({ kind: "fixed", method: "recursive", hash: narHash }),
-      },
-    );
-  }
+  const p = addTree(store, t, tree, crash ? { crash } : {});
   crash?.("profile.env-registered");
   const c = countEntries(union);
   return { path: p, links: c.links, dirs: c.dirs };

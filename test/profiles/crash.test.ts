@@ -13,12 +13,12 @@ import { currentGen, makeTree } from "./helpers.js";
 
 const INSTALL_POINTS: [string, number[]][] = [
   ["profile.env-computed", [1]],
-  ["import.claimed", [1]],
-  ["import.entry", [1, 2, 3]],
-  ["add.synced", [1]],
-  ["add.renamed", [1]],
+  ["tree.claimed", [1]],
+  ["tree.entry", [1, 2, 3]],
+  ["tree.synced", [1]],
+  ["tree.renamed", [1]],
   ["add.registering", [1]],
-  ["add.registered", [1]],
+  ["tree.registered", [1]],
   ["profile.env-registered", [1]],
   ["profile.record-written", [1]],
   ["profile.generation-linked", [1]],
