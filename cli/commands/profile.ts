@@ -8,6 +8,8 @@ import type { Command } from "commander";
 import { CairnError } from "../../store/format/errors.js";
 import { err, out, resolveLayout, openStore, type Context, type GlobalOptions } from "../context.js";
 import { storeOptions } from "../options.js";
+import type { LocalStore } from "../../store/local-store.js";
+import type { Manifest, ManifestElement } from "../../profiles/manifest.js";
 import type { ProfileContext } from "../../profiles/switch.js";
 
 interface ProfileOpts extends GlobalOptions {
@@ -50,7 +52,8 @@ async function change(
   ctx: Context,
   opts: ProfileOpts,
   command: string,
-  prepare: (store: import("../../store/local-store.js").LocalStore, pc: ProfileContext) => Promise<((m: import("../../profiles/manifest.js").Manifest) => import("../../profiles/manifest.js").Manifest) | undefined>,
+  /** Evaluates what is needed (outside the lock); returns the change to apply, or nothing to do. */
+  prepare: (store: LocalStore, pc: ProfileContext) => Promise<((m: Manifest) => Manifest) | undefined>,
 ): Promise<void> {
   const store = await openStore(ctx, opts);
   try {
@@ -112,7 +115,7 @@ export function register(program: Command, ctx: Context): void {
         const cur = readCurrent(pc).manifest;
         const es = sortElements(cur.elements);
         const chosen = names.length > 0 ? [...selectElements(cur, names)].map((i) => es[i]!) : es;
-        const replacements = new Map<string, import("../../profiles/manifest.js").ManifestElement>();
+        const replacements = new Map<string, ManifestElement>();
         for (const e of chosen) {
           if (e.origin === undefined) {
             if (names.length > 0) err(`'${fullName(e)}' was installed from a store path: nothing to upgrade it from\n`);
