@@ -7,8 +7,6 @@ import type { LocalStore } from "../store/local-store.js";
 import { DEFAULT_PRIORITY, elementForPath, type ManifestElement } from "../profiles/manifest.js";
 import { parseDrvName } from "../profiles/drv-name.js";
 import { recipeCacheDir, type Context } from "./context.js";
-import { evaluate } from "./evaluate.js";
-import { realise } from "./realise.js";
 
 /** A path inside the store ("…/bin/hello" too) -> its store path; undefined when not in the store. */
 export function toStorePath(storeDir: string, arg: string): string | undefined {
@@ -43,6 +41,9 @@ export async function resolveInstallables(
 
 /** Evaluate `file` (-A attrs) and realise the selected outputs; each becomes one element with its origin. */
 export async function fromRecipe(ctx: Context, store: LocalStore, file: string, attrs: readonly string[], priority: number): Promise<ManifestElement[]> {
+  // Loaded here: installing store paths needs neither the evaluator nor the builder.
+  const { evaluate } = await import("./evaluate.js");
+  const { realise } = await import("./realise.js");
   const ev = await evaluate(store, file, [...attrs], recipeCacheDir(ctx));
   const realised = await realise(ctx, store, ev.selected.map((s) => s.drv.drvPath));
   return ev.selected.map(({ attr, drv }) => {

@@ -84,7 +84,7 @@ export function buildUserEnvironment(store: LocalStore, m: Manifest, crash?: (p:
   const t = hashTree(store, USER_ENV_NAME, tree, refs);
   addTempRoots(store, [t.path]);
   crash?.("profile.env-computed");
-  const p = addTree(store, t, tree, crash ? { crash } : {});
+  const p = addTree(store, t, tree, { referencesChecked: true, ...(crash ? { crash } : {}) });
   crash?.("profile.env-registered");
   const c = countEntries(union);
   return { path: p, links: c.links, dirs: c.dirs };

@@ -45,6 +45,11 @@ export interface AddTreeOptions {
   crash?: (point: string) => void;
   /** Seconds since the epoch (registration time). */
   now?: () => number;
+  /**
+   * The caller has checked, under its temp roots, that every reference is valid: skip the
+   * pre-check (registration still checks inside its transaction).
+   */
+  referencesChecked?: boolean;
 }
 
 const SLASH = Buffer.from("/");
@@ -110,7 +115,7 @@ export function addTree(store: LocalStore, t: HashedTree, tree: TreeNode, opts: 
   const crash = opts.crash;
   if (store.isValidPath(t.path)) return t.path;
   // Refused before anything is written (registration re-checks inside its transaction).
-  for (const r of t.references) {
+  if (opts.referencesChecked !== true) for (const r of t.references) {
     if (!store.isValidPath(r)) throw new CairnError("E_BAD_REFERENCE", `cannot add '${t.path}': its reference '${r}' is not valid`, { path: t.path, reference: r });
   }
   const tmp = path.join(store.layout.realStoreDir, `.tmp-${ownerTag()}-${randomBytes(6).toString("hex")}`);
