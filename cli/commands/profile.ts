@@ -74,7 +74,17 @@ async function change(
 }
 
 export function register(program: Command, ctx: Context): void {
-  const profile = program.command("profile").description("user profiles: generations of installed packages (nix-env)");
+  const profile = program
+    .command("profile")
+    .description("user profiles: generations of installed packages (nix-env)")
+    .allowExcessArguments(true)
+    .action((_opts: unknown, self: Command) => {
+      const c = self.args[0];
+      const names = profile.commands.map((x) => x.name()).join(", ");
+      throw new CairnError("E_USAGE", c === undefined ? `expected a subcommand: ${names}` : `unknown subcommand '${c}' (expected ${names})`, {
+        command: c,
+      });
+    });
 
   sub(profile, "install", "install packages from a recipe (FILE.ts [-A ATTR]…) or store paths")
     .argument("<installables...>", "recipe files or store paths")

@@ -145,6 +145,10 @@ describe("profile install/remove/list/history/rollback/switch (store paths)", ()
       [["profile", "delete-generations", "+0"], /keep at least one/],
       [["profile", "delete-generations", "soon"], /not a generation specification/],
       [["profile", "install", "/nonexistent/thing.ts"], /neither a store path nor a recipe file/],
+      [["profile"], /^cairn: profile: expected a subcommand: install, remove/],
+      [["profile", "frobnicate"], /^cairn: profile: unknown subcommand 'frobnicate'/],
+      [["profile", "switch-generation", "two"], /'two' is not a generation number/],
+      [["profile", "install", "--priority", "high", "/x"], /--priority 'high': expected an integer/],
     ];
     for (const [args, msg] of cases) {
       const r = cairn(args, { env });
