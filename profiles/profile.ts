@@ -8,7 +8,7 @@
 import type { Layout } from "../store/layout.js";
 import type { LocalStore } from "../store/local-store.js";
 import { CairnError } from "../store/format/index.js";
-import { diffManifests, isEmptyDiff, type ClosureEntry, type ElementDiff } from "./diff.js";
+import { diffManifests, type ClosureEntry, type ElementDiff } from "./diff.js";
 import { createGeneration, currentGeneration, deleteGeneration, getGeneration, listGenerations, switchGeneration } from "./generations.js";
 import { selectForDeletion, type DeleteSpec } from "./gen-spec.js";
 import { locked, type ProfileContext } from "./switch.js";
@@ -161,4 +161,4 @@ export function history(pc: ProfileContext): HistoryEntry[] {
   });
 }
 
-export { isEmptyDiff, type ProfileContext };
+export type { ProfileContext };
