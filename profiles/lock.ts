@@ -8,7 +8,9 @@
 // rollback and switch stay cheap). Limit: abstract names live in a network namespace, so two
 // processes in different network namespaces sharing one ROOT would not exclude each other
 // (cairn's builds run in their own namespace, but they never change profiles).
+import fs from "node:fs";
 import net from "node:net";
+import path from "node:path";
 import { encodeNix32, sha256 } from "../store/format/index.js";
 
 export interface ProfileLock {
@@ -22,9 +24,26 @@ export interface LockOptions {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** The lock's abstract socket name for a profile's absolute path (the leading NUL makes it abstract). */
+/**
+ * The lock's abstract socket name for a profile (the leading NUL makes it abstract): a hash of its
+ * directory's real path (so two spellings of one directory, through a symlink, share the lock)
+ * and its name.
+ */
 export function lockName(profileLink: string): string {
-  return `\0cairn-profile-${encodeNix32(sha256(profileLink)).slice(0, 40)}`;
+  // The deepest ancestor that exists, resolved, plus the rest (made by the first install).
+  let head = path.dirname(profileLink);
+  let rest = path.basename(profileLink);
+  for (;;) {
+    try {
+      head = fs.realpathSync(head);
+      break;
+    } catch {
+      if (head === path.dirname(head)) break;
+      rest = path.join(path.basename(head), rest);
+      head = path.dirname(head);
+    }
+  }
+  return `\0cairn-profile-${encodeNix32(sha256(path.join(head, rest))).slice(0, 40)}`;
 }
 
 function tryBind(name: string): Promise<net.Server | undefined> {

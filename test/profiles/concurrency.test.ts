@@ -1,5 +1,6 @@
 // PR-1 (RELIABILITY.md §5): 8 concurrent installs into one profile all land, as 8 distinct
 // generations, each made from the one before it, the last holding everything.
+import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cairn, cairnOk, rmTree, tmpDir } from "../helpers/cli.js";
@@ -61,5 +62,24 @@ describe("PR-1: concurrent installs into one profile", () => {
     // every generation's parent existed when it was made, and the profile is on a real generation
     for (const g of h.slice(9)) expect(g.parent).not.toBeNull();
     expect(h.filter((g) => g.current)).toHaveLength(1);
+  });
+
+  it("two spellings of one profile (through a symlinked directory) share the lock", async () => {
+    const real = path.join(dir, "real");
+    fs.mkdirSync(real);
+    fs.symlinkSync("real", path.join(dir, "alias"));
+    const rs = await Promise.all(
+      pkgs.slice(0, 6).map((p, i) => runCairn(["profile", "install", "--profile", path.join(dir, i % 2 ? "alias" : "real", "p"), p], { env })),
+    );
+    for (const r of rs) expect(r.status, r.stderr).toBe(0);
+    const h = JSON.parse(cairnOk(["profile", "history", "--json", "--profile", path.join(real, "p")], { env })) as Hist[];
+    expect(h.map((g) => [g.generation, g.parent])).toEqual([
+      [1, null],
+      [2, 1],
+      [3, 2],
+      [4, 3],
+      [5, 4],
+      [6, 5],
+    ]);
   });
 });
