@@ -18,6 +18,9 @@ import * as build from "./commands/build.js";
 import * as log from "./commands/log.js";
 
 // profile commands
+import * as profile from "./commands/profile.js";
+import * as shell from "./commands/shell.js";
+import * as diffClosures from "./commands/diff-closures.js";
 
 // gc commands
 
@@ -114,6 +117,9 @@ async function main(argv: string[]): Promise<number> {
       log,
 
       // profiles
+      profile,
+      shell,
+      diffClosures,
 
       // gc
 

@@ -33,6 +33,12 @@ export type ErrorCode =
   | "E_CANCELLED"
   // profiles (add below)
   | "E_PROFILE"
+  | "E_PROFILE_CONFLICT"
+  | "E_PROFILE_MANIFEST"
+  | "E_PROFILE_NO_ELEMENT"
+  | "E_PROFILE_NOT_DIR"
+  | "E_PROFILE_NO_GENERATION"
+  | "E_PROFILE_REFUSED"
   //
   // gc (add below)
   | "E_GC"

@@ -112,9 +112,13 @@ function makePath(storeDir: string, type: string, innerHex: string, name: string
   return `${storeDir}/${nix32(compress(sha256(fp), 20))}-${name}`;
 }
 
-/** `nix-store --add` of a tree whose NAR SHA-256 is `narSha256`. */
-export function sourcePath(storeDir: string, name: string, narSha256: Uint8Array): string {
-  return makePath(storeDir, "source", Buffer.from(narSha256).toString("hex"), name);
+/**
+ * `nix-store --add` of a tree whose NAR SHA-256 is `narSha256`; with references (addToStore of a
+ * source that refers to other paths, e.g. a user environment), `source:<ref>:<ref>…`, sorted.
+ */
+export function sourcePath(storeDir: string, name: string, narSha256: Uint8Array, references: readonly string[] = []): string {
+  const type = ["source", ...[...references].sort()].join(":");
+  return makePath(storeDir, type, Buffer.from(narSha256).toString("hex"), name);
 }
 
 /** `nix-store --add-fixed sha256` of a file whose bytes hash to `fileSha256`. */
@@ -371,7 +375,7 @@ export async function checkStore(opts: CheckOptions): Promise<StoreCheck> {
     // Content addressing: the name follows from the content.
     const name = base.slice(33);
     if (info.ca?.startsWith("fixed:r:sha256:")) {
-      if (sourcePath(storeDir, name, d.sha256) !== info.path) violations.push(`I2: '${info.path}' is not the path of its NAR hash`);
+      if (sourcePath(storeDir, name, d.sha256, info.references) !== info.path) violations.push(`I2: '${info.path}' is not the path of its NAR hash`);
     } else if (info.ca?.startsWith("fixed:sha256:") || info.ca?.startsWith("text:sha256:")) {
       const h = st.isFile() ? nix32(fileSha256(real)) : "(not a regular file)";
       if (info.ca.slice(info.ca.lastIndexOf(":") + 1) !== h) violations.push(`I2: '${info.path}': ca ${info.ca}, file hashes to ${h}`);

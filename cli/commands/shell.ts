@@ -1,0 +1,43 @@
+// cairn shell INSTALLABLE… [-c CMD]  (nix-shell -p): a shell whose PATH starts with the packages'
+// bin/ directories; no profile is read or changed. The shell is spawned here with execa (the CLI
+// owns process spawning for interactive use; builds spawn only in builder/sandbox).
+import type { Command } from "commander";
+import { CairnError } from "../../store/format/errors.js";
+import { openStore, type Context } from "../context.js";
+import { storeOptions } from "../options.js";
+
+export function register(program: Command, ctx: Context): void {
+  storeOptions(
+    program
+      .command("shell")
+      .description("start a shell (or run -c CMD) with packages on PATH, touching no profile")
+      .argument("<installables...>", "recipe files or store paths")
+      .option("-A, --attr <attr>", "attribute path in the recipe (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
+      .option("-c, --command <cmd>", "run CMD with the shell instead of an interactive shell"),
+  ).action(async (items: string[], opts) => {
+    const store = await openStore(ctx, opts);
+    let pathVar: string;
+    try {
+      const { resolveInstallables } = await import("../installables.js");
+      const { pathWith } = await import("../../profiles/env-lines.js");
+      const els = await resolveInstallables(ctx, store, items, opts.attr);
+      if (els.length === 0) throw new CairnError("E_USAGE", "no packages given", {});
+      pathVar = pathWith(
+        els.flatMap((e) => e.storePaths.map((p) => store.realPath(p))),
+        ctx.env.PATH,
+      );
+    } finally {
+      await store.close();
+    }
+    const { execa } = await import("execa");
+    const shell = ctx.env.SHELL || "/bin/sh";
+    const r = await execa(shell, opts.command !== undefined ? ["-c", opts.command] : [], {
+      stdio: "inherit",
+      env: { PATH: pathVar, CAIRN_SHELL: "1" },
+      reject: false,
+    });
+    if (r.exitCode !== 0) {
+      throw new CairnError("E_PROFILE", `${shell} exited with ${r.exitCode ?? r.signal}`, { status: r.exitCode, signal: r.signal });
+    }
+  });
+}

@@ -1,0 +1,54 @@
+// What `profile install` and `shell` take: store paths, or recipe files whose selected derivations
+// (-A, or every derivation of the default export) are evaluated and realised through cli/realise.
+import fs from "node:fs";
+import path from "node:path";
+import { CairnError, isStorePath } from "../store/format/index.js";
+import type { LocalStore } from "../store/local-store.js";
+import { DEFAULT_PRIORITY, elementForPath, type ManifestElement } from "../profiles/manifest.js";
+import { parseDrvName } from "../profiles/drv-name.js";
+import { recipeCacheDir, type Context } from "./context.js";
+
+/** A path inside the store ("…/bin/hello" too) -> its store path; undefined when not in the store. */
+export function toStorePath(storeDir: string, arg: string): string | undefined {
+  if (!arg.startsWith(storeDir + "/")) return undefined;
+  const base = arg.slice(storeDir.length + 1).split("/")[0]!;
+  const p = `${storeDir}/${base}`;
+  return isStorePath(storeDir, p) ? p : undefined;
+}
+
+export async function resolveInstallables(
+  ctx: Context,
+  store: LocalStore,
+  items: readonly string[],
+  attrs: readonly string[],
+  priority = DEFAULT_PRIORITY,
+): Promise<ManifestElement[]> {
+  const out: ManifestElement[] = [];
+  for (const item of items) {
+    const sp = toStorePath(store.storeDir, item);
+    if (sp !== undefined) {
+      if (!store.isValidPath(sp)) throw new CairnError("E_INVALID_PATH", `path '${sp}' is not valid`, { path: sp });
+      out.push(elementForPath(sp, store.parsePath(sp).name, priority));
+      continue;
+    }
+    if (!fs.existsSync(item)) {
+      throw new CairnError("E_USAGE", `'${item}' is neither a store path nor a recipe file`, { input: item });
+    }
+    out.push(...(await fromRecipe(ctx, store, path.resolve(item), attrs, priority)));
+  }
+  return out;
+}
+
+/** Evaluate `file` (-A attrs) and realise the selected outputs; each becomes one element with its origin. */
+export async function fromRecipe(ctx: Context, store: LocalStore, file: string, attrs: readonly string[], priority: number): Promise<ManifestElement[]> {
+  // Loaded here: installing store paths needs neither the evaluator nor the builder.
+  const { evaluate } = await import("./evaluate.js");
+  const { realise } = await import("./realise.js");
+  const ev = await evaluate(store, file, [...attrs], recipeCacheDir(ctx));
+  const realised = await realise(ctx, store, ev.selected.map((s) => s.drv.drvPath));
+  return ev.selected.map(({ attr, drv }) => {
+    const outPath = realised.get(drv.drvPath)?.get(drv.outputName) ?? drv.outPath;
+    const { name, version } = parseDrvName(drv.name);
+    return { name, version, outputs: [drv.outputName], storePaths: [outPath], priority, origin: { file, attr }, drvPath: drv.drvPath };
+  });
+}

@@ -1,0 +1,248 @@
+// Profile generations on disk: `<dir>/<name>` -> `<name>-<N>-link` -> store path, with a record of
+// each generation's parent and changes beside it. Nix: src/libstore/profiles.cc.
+//
+// Write order (RELIABILITY.md §2.3): the environment is valid and durable first; then the record
+// `.<name>-<N>-link.json` (temp file, fsync, rename); then the generation link, created with
+// symlink(2) under its final name, which fails with EEXIST, so two writers never share N; then
+// the profile link, made under a temp name and renamed over `<name>` (one atomic step); each
+// directory change is followed by an fsync of the directory. A crash leaves the profile at the
+// old or the new generation; a record without its link is garbage, overwritten when N is reused.
+import fs from "node:fs";
+import path from "node:path";
+import { randomBytes } from "node:crypto";
+import { CairnError, encodeNix32, sha256 } from "../store/format/index.js";
+import { fsyncDir } from "../store/syncfs.js";
+import type { ElementDiff } from "./diff.js";
+
+export interface ProfileRef {
+  /** Directory holding the profile link and its generations. */
+  dir: string;
+  name: string;
+  /** `<dir>/<name>`: the link users put on their PATH. */
+  link: string;
+}
+
+/** What cairn records about a generation when it makes one. */
+export interface GenerationRecord {
+  generation: number;
+  /** The generation that was current when this one was made from it (null: the first). */
+  parent: number | null;
+  /** Seconds since the epoch. */
+  created: number;
+  /** "install", "remove", "upgrade". */
+  command: string;
+  changes: ElementDiff;
+}
+
+export interface Generation {
+  number: number;
+  link: string;
+  /** The store path the generation link points at. */
+  storePath: string;
+  /** Seconds since the epoch: from the record, else the link's mtime (as Nix). */
+  created: number;
+  record?: GenerationRecord;
+}
+
+export type Crash = (point: string) => void;
+
+/** `--profile NAME|PATH`: a bare name lives in the profiles dir; anything with a '/' is a path. */
+export function profileRef(profilesDir: string, spec: string, cwd: string): ProfileRef {
+  if (spec === "" || spec === "." || spec === ".." || spec.endsWith("/")) {
+    throw new CairnError("E_USAGE", `'${spec}' is not a profile name or path`, { profile: spec });
+  }
+  const link = spec.includes("/") ? path.resolve(cwd, spec) : path.join(profilesDir, spec);
+  return { dir: path.dirname(link), name: path.basename(link), link };
+}
+
+export const generationLinkName = (ref: ProfileRef, n: number) => `${ref.name}-${n}-link`;
+export const generationLink = (ref: ProfileRef, n: number) => path.join(ref.dir, generationLinkName(ref, n));
+const recordPath = (ref: ProfileRef, n: number) => path.join(ref.dir, `.${generationLinkName(ref, n)}.json`);
+
+function genNumber(ref: ProfileRef, base: string): number | undefined {
+  if (!base.startsWith(`${ref.name}-`) || !base.endsWith("-link")) return undefined;
+  const mid = base.slice(ref.name.length + 1, -"-link".length);
+  return /^[0-9]+$/.test(mid) ? Number(mid) : undefined;
+}
+
+function readLinkOrUndefined(p: string): string | undefined {
+  try {
+    return fs.readlinkSync(p);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw new CairnError("E_IO", `cannot read link '${p}': ${(e as NodeJS.ErrnoException).code}`, { path: p });
+  }
+}
+
+/** The current generation's number, or undefined for a profile that does not exist yet. */
+export function currentGeneration(ref: ProfileRef): number | undefined {
+  const t = readLinkOrUndefined(ref.link);
+  if (t === undefined) return undefined;
+  const n = genNumber(ref, path.basename(t));
+  if (n === undefined) {
+    throw new CairnError("E_PROFILE", `profile '${ref.link}' points at '${t}', which is not one of its generations`, { profile: ref.link });
+  }
+  return n;
+}
+
+export function readRecord(ref: ProfileRef, n: number): GenerationRecord | undefined {
+  try {
+    const r = JSON.parse(fs.readFileSync(recordPath(ref, n), "utf8")) as GenerationRecord;
+    return r.generation === n ? r : undefined;
+  } catch {
+    return undefined; // no record (made by another tool, or a crash before it): fall back as Nix
+  }
+}
+
+/** All generations, oldest first. */
+export function listGenerations(ref: ProfileRef, withRecords = true): Generation[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(ref.dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw e;
+  }
+  const gens: Generation[] = [];
+  for (const base of names) {
+    const n = genNumber(ref, base);
+    if (n === undefined) continue;
+    const link = path.join(ref.dir, base);
+    const storePath = readLinkOrUndefined(link);
+    if (storePath === undefined) continue;
+    const record = withRecords ? readRecord(ref, n) : undefined;
+    const created = record?.created ?? Math.floor(fs.lstatSync(link).mtimeMs / 1000);
+    gens.push({ number: n, link, storePath, created, ...(record ? { record } : {}) });
+  }
+  return gens.sort((a, b) => a.number - b.number);
+}
+
+export function getGeneration(ref: ProfileRef, n: number): Generation {
+  const link = generationLink(ref, n);
+  const storePath = readLinkOrUndefined(link);
+  if (storePath === undefined) {
+    throw new CairnError("E_PROFILE_NO_GENERATION", `profile '${ref.link}' has no generation ${n}`, { profile: ref.link, generation: n });
+  }
+  const record = readRecord(ref, n);
+  const created = record?.created ?? Math.floor(fs.lstatSync(link).mtimeMs / 1000);
+  return { number: n, link, storePath, created, ...(record ? { record } : {}) };
+}
+
+/**
+ * The generation `n` was made from: its recorded parent; without a record, the highest lower
+ * number (Nix's rule). Undefined for the first generation.
+ */
+export function parentOf(ref: ProfileRef, n: number): number | undefined {
+  const rec = readRecord(ref, n);
+  if (rec !== undefined) return rec.parent ?? undefined;
+  const lower = listGenerations(ref, false).filter((g) => g.number < n);
+  return lower.length > 0 ? lower[lower.length - 1]!.number : undefined;
+}
+
+function writeFileDurable(p: string, text: string): void {
+  const tmp = `${p}.tmp-${randomBytes(4).toString("hex")}`;
+  const fd = fs.openSync(tmp, "wx", 0o644);
+  try {
+    fs.writeFileSync(fd, text);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(tmp, p);
+}
+
+/** gcroots/auto/<hash> for a generation link outside the profiles dir, as Nix's addIndirectRoot. */
+export function indirectRootPath(gcrootsDir: string, link: string): string {
+  return path.join(gcrootsDir, "auto", encodeNix32(sha256(link)).slice(0, 32));
+}
+
+export interface NewGeneration {
+  storePath: string;
+  record: Omit<GenerationRecord, "generation">;
+  /** Where indirect roots go when the profile is outside the profiles dir (undefined: none needed). */
+  indirectRootsDir?: string;
+  crash?: Crash;
+}
+
+/** Make generation max+1 (or the next free number) pointing at `storePath`; returns its number. */
+export function createGeneration(ref: ProfileRef, g: NewGeneration): number {
+  fs.mkdirSync(ref.dir, { recursive: true });
+  const gens = listGenerations(ref, false);
+  let n = gens.length > 0 ? gens[gens.length - 1]!.number + 1 : 1;
+  for (;; n++) {
+    if (fs.lstatSync(generationLink(ref, n), { throwIfNoEntry: false }) !== undefined) continue; // made by a writer outside the lock (another tool)
+    writeFileDurable(recordPath(ref, n), JSON.stringify({ generation: n, ...g.record }) + "\n");
+    g.crash?.("profile.record-written");
+    const link = generationLink(ref, n);
+    if (g.indirectRootsDir !== undefined) {
+      // The root first: a generation link must never exist without the root that keeps it alive.
+      const root = indirectRootPath(g.indirectRootsDir, link);
+      fs.mkdirSync(path.dirname(root), { recursive: true });
+      fs.rmSync(root, { force: true });
+      fs.symlinkSync(link, root);
+      fsyncDir(path.dirname(root));
+    }
+    try {
+      fs.symlinkSync(g.storePath, link);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "EEXIST") continue; // as above, raced
+
+      throw e;
+    }
+    fsyncDir(ref.dir);
+    g.crash?.("profile.generation-linked");
+    return n;
+  }
+}
+
+/** Point the profile at generation `n`: a temp link renamed over the profile link, then fsync. */
+export function switchGeneration(ref: ProfileRef, n: number, crash?: Crash): void {
+  const tmp = path.join(ref.dir, `.${ref.name}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`);
+  fs.symlinkSync(generationLinkName(ref, n), tmp);
+  crash?.("profile.switch-prepared");
+  try {
+    fs.renameSync(tmp, ref.link);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
+  crash?.("profile.switch-renamed");
+  fsyncDir(ref.dir);
+  crash?.("profile.switched");
+}
+
+/** Remove generation `n` (never the current one: callers check under the lock). */
+export function deleteGeneration(ref: ProfileRef, n: number, gcrootsDir: string | undefined, crash?: Crash): void {
+  const link = generationLink(ref, n);
+  fs.rmSync(link, { force: true });
+  crash?.("profile.generation-unlinked");
+  fs.rmSync(recordPath(ref, n), { force: true });
+  if (gcrootsDir !== undefined) fs.rmSync(indirectRootPath(gcrootsDir, link), { force: true });
+  fsyncDir(ref.dir);
+}
+
+/** Remove temp links left by a crash between making one and renaming it (they are not roots). */
+export function removeStaleTemps(ref: ProfileRef): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(ref.dir);
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    if (n.startsWith(`.${ref.name}-`) && /\.json\.tmp-[0-9a-f]+$/.test(n)) fs.rmSync(path.join(ref.dir, n), { force: true });
+    else if (n.startsWith(`.${ref.name}.tmp-`)) {
+      const pid = Number(n.slice(`.${ref.name}.tmp-`.length).split("-")[0]);
+      if (pid !== process.pid && !pidAlive(pid)) fs.rmSync(path.join(ref.dir, n), { force: true });
+    }
+  }
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}

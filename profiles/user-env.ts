@@ -1,0 +1,103 @@
+// A user environment as a store object: the union of the installed packages (profiles/buildenv.ts)
+// plus manifest.json, added as Nix's addToStore adds a source with references (store/add-tree.ts):
+// the path is makeFixedOutputPath(recursive sha256 of its NAR, references = the packages), i.e.
+// `source:<refs>:sha256:<nar hash>:<storeDir>:user-environment`, and it is registered with those
+// references. Nix builds its user environments with the builtin:buildenv derivation instead; cairn
+// computes the same kind of tree in-process, so the path depends only on the tree and the packages:
+// the same set of packages always gives the same environment.
+import fs from "node:fs";
+import { CairnError } from "../store/format/index.js";
+import { addTree, hashTree } from "../store/add-tree.js";
+import type { LocalStore } from "../store/local-store.js";
+import { selfId, ownerTag } from "../store/process-id.js";
+import { buildUnion, countEntries, unionTree, type DirEntry, type EnvPackage, type TreeReader } from "./buildenv.js";
+import { MANIFEST_FILE, fullName, manifestPaths, parseManifest, printManifest, type Manifest } from "./manifest.js";
+
+export const USER_ENV_NAME = "user-environment";
+
+/** Reads package trees on disk; symlinks count as directories when they lead to one. */
+export const fsTreeReader: TreeReader = {
+  isDir(p) {
+    try {
+      return fs.statSync(Buffer.from(p, "latin1")).isDirectory();
+    } catch {
+      return false;
+    }
+  },
+  readDir(p) {
+    const base = Buffer.from(p, "latin1");
+    const out: DirEntry[] = [];
+    for (const d of fs.readdirSync(base, { withFileTypes: true, encoding: "buffer" })) {
+      const name = (d.name as unknown as Buffer).toString("latin1");
+      let isDir = d.isDirectory();
+      if (d.isSymbolicLink()) {
+        try {
+          isDir = fs.statSync(Buffer.concat([base, Buffer.from("/"), d.name as unknown as Buffer])).isDirectory();
+        } catch {
+          isDir = false; // dangling: a file-like entry
+        }
+      }
+      out.push({ name, isDir });
+    }
+    return out;
+  },
+};
+
+export interface UserEnvironment {
+  path: string;
+  links: number;
+  dirs: number;
+}
+
+/** Paths this process needs kept alive until its links exist (RELIABILITY.md §2.3, profiles step 1). */
+export function addTempRoots(store: LocalStore, paths: readonly string[]): void {
+  // The db's tempRoots table (`<pid>-<start>` -> paths) is the one the collector honours; the
+  // store has no addTempRoot method yet, so write it here in one transaction.
+  const tag = ownerTag(selfId());
+  store.db.env.transactionSync(() => {
+    for (const p of paths) store.db.tempRoots.put(tag, p);
+  });
+}
+
+export function dropTempRoots(store: LocalStore, paths: readonly string[]): void {
+  const tag = ownerTag(selfId());
+  store.db.env.transactionSync(() => {
+    for (const p of paths) store.db.tempRoots.remove(tag, p);
+  });
+}
+
+/**
+ * Make (or find) the environment for `m`: every installed path must be valid; a collision is an
+ * error naming both packages and the file. Returns the environment's store path, temp-rooted.
+ */
+export function buildUserEnvironment(store: LocalStore, m: Manifest, crash?: (p: string) => void): UserEnvironment {
+  const refs = manifestPaths(m);
+  addTempRoots(store, refs);
+  for (const p of refs) {
+    if (!store.isValidPath(p)) throw new CairnError("E_INVALID_PATH", `cannot install '${p}': it is not a valid store path`, { path: p });
+  }
+  const pkgs: EnvPackage[] = m.elements.flatMap((e) =>
+    e.storePaths.map((p) => ({ storePath: p, realPath: store.realPath(p), label: fullName(e), priority: e.priority })),
+  );
+  const union = buildUnion(pkgs, fsTreeReader, { reservedTopLevel: [MANIFEST_FILE] });
+  const tree = unionTree(union, new Map([[MANIFEST_FILE, Buffer.from(printManifest(m))]]));
+  const t = hashTree(store, USER_ENV_NAME, tree, refs);
+  addTempRoots(store, [t.path]);
+  crash?.("profile.env-computed");
+  const p = addTree(store, t, tree, { referencesChecked: true, ...(crash ? { crash } : {}) });
+  crash?.("profile.env-registered");
+  const c = countEntries(union);
+  return { path: p, links: c.links, dirs: c.dirs };
+}
+
+/** The manifest of an environment, read from its files (no database needed). */
+export function readEnvManifest(realEnvPath: string): Manifest {
+  const f = `${realEnvPath}/${MANIFEST_FILE}`;
+  let text: string;
+  try {
+    text = fs.readFileSync(f, "utf8");
+  } catch (e) {
+    throw new CairnError("E_PROFILE_MANIFEST", `cannot read '${f}': ${(e as NodeJS.ErrnoException).code}`, { file: f });
+  }
+  return parseManifest(text, f);
+}

@@ -1,0 +1,160 @@
+// Add an in-memory tree as a store object with references: Nix's addToStore of a source that
+// refers to other paths (LocalStore::addToStore with a non-empty reference set), used for user
+// environments. The path is makeFixedOutputPath(recursive sha256 of the NAR, references), i.e.
+// `source:<ref>…:sha256:<hash>:<storeDir>:<name>`, as Nix computes it.
+//
+// Same write order as LocalStore (RELIABILITY.md §2.3): claim in LMDB -> write under a private
+// temp name, canonical -> fsync -> rename into place -> fsync the store dir -> one transaction
+// registers it and drops the claim. Unlike addFromNar it writes the tree directly (no NAR to
+// parse) and fsyncs each regular file and directory, never the symlinks (a symlink is durable
+// with its directory): an environment is thousands of symlinks in a dozen directories, for which
+// syncfs of the whole file system (LocalStore's choice above 64 entries) costs far more.
+// The claim protocol is LocalStore.claim's (private there): same table, same record, so
+// LocalStore.recover() cleans up after a crash here too.
+import fs from "node:fs";
+import path from "node:path";
+import { randomBytes } from "node:crypto";
+import {
+  CairnError,
+  Hasher,
+  compareUtf8,
+  makeFixedOutputPath,
+  printContentAddress,
+  printHash,
+  writeNar,
+  type Hash,
+  type TreeNode,
+} from "./format/index.js";
+import type { LocalStore, PathInfo } from "./local-store.js";
+import type { Claim } from "./db.js";
+import { FsSink } from "./fs-sink.js";
+import { fsyncDir } from "./syncfs.js";
+import { isAlive, ownerTag, selfId } from "./process-id.js";
+import { removeTree } from "./remove-tree.js";
+
+export interface HashedTree {
+  path: string;
+  name: string;
+  narHash: Hash;
+  narSize: number;
+  /** Sorted. */
+  references: string[];
+}
+
+export interface AddTreeOptions {
+  crash?: (point: string) => void;
+  /** Seconds since the epoch (registration time). */
+  now?: () => number;
+  /**
+   * The caller has checked, under its temp roots, that every reference is valid: skip the
+   * pre-check (registration still checks inside its transaction).
+   */
+  referencesChecked?: boolean;
+}
+
+const SLASH = Buffer.from("/");
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+/** The store path `tree` gets under `name` with `references` (nothing is written). */
+export function hashTree(store: LocalStore, name: string, tree: TreeNode, references: Iterable<string>): HashedTree {
+  const h = new Hasher("sha256");
+  const narSize = writeNar(tree, (c) => h.update(c));
+  const narHash = h.digest();
+  const refs = [...new Set(references)].sort(compareUtf8);
+  const sp = makeFixedOutputPath(store.storeDir, name, { method: "recursive", hash: narHash, references: refs.map((r) => store.parsePath(r)) });
+  return { path: store.layout.printPath(sp), name, narHash, narSize, references: refs };
+}
+
+function claim(store: LocalStore, p: string, tmp: string): "valid" | "claimed" {
+  const me = selfId();
+  const base = path.basename(p);
+  for (let delay = 2; ; delay = Math.min(delay * 2, 100)) {
+    const r = store.db.env.transactionSync(() => {
+      if (store.isValidPath(p)) return "valid" as const;
+      const c = store.db.claims.get(base);
+      if (c !== undefined && !(c.pid === me.pid && c.start === me.start) && isAlive(c)) return "busy" as const;
+      store.db.claims.put(base, { pid: me.pid, start: me.start, tmp } as Claim);
+      return "claimed" as const;
+    });
+    if (r !== "busy") return r;
+    Atomics.wait(sleeper, 0, 0, delay); // another live process is adding it: wait, then re-check
+  }
+}
+
+function releaseClaim(store: LocalStore, p: string): void {
+  const me = selfId();
+  const base = path.basename(p);
+  store.db.env.transactionSync(() => {
+    const c = store.db.claims.get(base);
+    if (c !== undefined && c.pid === me.pid && c.start === me.start) store.db.claims.remove(base);
+  });
+}
+
+/** Write `node` at `rel` under the sink's root (directories fsynced after their entries). */
+function materialise(node: TreeNode, sink: FsSink, rel: Buffer, crash?: (p: string) => void): void {
+  switch (node.type) {
+    case "regular":
+      sink.regularRel(rel, node.executable);
+      for (const c of node.contents()) sink.contents(c);
+      sink.endRegular();
+      break;
+    case "symlink":
+      sink.symlinkRel(rel, Buffer.from(node.target));
+      break;
+    case "directory":
+      sink.directoryRel(rel);
+      for (const [name, child] of node.entries()) materialise(child(), sink, Buffer.concat([rel, SLASH, name]), crash);
+      sink.endDirectoryRel(rel);
+      break;
+  }
+  crash?.("tree.entry");
+}
+
+/** Make `t` (from hashTree) valid: write `tree`, then register it with its references. */
+export function addTree(store: LocalStore, t: HashedTree, tree: TreeNode, opts: AddTreeOptions = {}): string {
+  const crash = opts.crash;
+  if (store.isValidPath(t.path)) return t.path;
+  // Refused before anything is written (registration re-checks inside its transaction).
+  if (opts.referencesChecked !== true) for (const r of t.references) {
+    if (!store.isValidPath(r)) throw new CairnError("E_BAD_REFERENCE", `cannot add '${t.path}': its reference '${r}' is not valid`, { path: t.path, reference: r });
+  }
+  const tmp = path.join(store.layout.realStoreDir, `.tmp-${ownerTag()}-${randomBytes(6).toString("hex")}`);
+  if (claim(store, t.path, tmp) === "valid") return t.path;
+  try {
+    crash?.("tree.claimed");
+    // fsyncEach: every regular file and directory is fsynced as it is finished (bottom-up).
+    const sink = new FsSink(tmp, { canonical: true, fsyncEach: true });
+    try {
+      materialise(tree, sink, Buffer.alloc(0), crash);
+    } finally {
+      sink.abandon();
+    }
+    crash?.("tree.synced");
+    const dest = store.realPath(t.path);
+    if (fs.lstatSync(dest, { throwIfNoEntry: false }) !== undefined) {
+      // Unregistered garbage from a crash; we hold the claim.
+      const trash = path.join(store.layout.trashDir, `${path.basename(dest)}-${randomBytes(4).toString("hex")}`);
+      fs.renameSync(dest, trash);
+      removeTree(trash);
+    }
+    fs.renameSync(tmp, dest);
+    fsyncDir(store.layout.realStoreDir);
+    crash?.("tree.renamed");
+    const info: PathInfo = {
+      path: t.path,
+      narHash: printHash(t.narHash, "nix32", true),
+      narSize: t.narSize,
+      references: t.references,
+      registrationTime: opts.now?.() ?? Math.floor(Date.now() / 1000),
+      sigs: [],
+      ca: printContentAddress({ kind: "fixed", method: "recursive", hash: t.narHash }),
+    };
+    store.registerValidPaths([info]); // drops our claim in the same transaction
+    crash?.("tree.registered");
+    return t.path;
+  } catch (e) {
+    removeTree(tmp);
+    releaseClaim(store, t.path);
+    throw e;
+  }
+}
