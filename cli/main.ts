@@ -4,30 +4,39 @@
 import { Command, CommanderError } from "commander";
 import { CairnError } from "../store/format/errors.js";
 import { err, type Context } from "./context.js";
-import * as add from "./commands/add.js";
-import * as hash from "./commands/hash.js";
-import * as dump from "./commands/dump.js";
-import * as restore from "./commands/restore.js";
-import * as pathInfo from "./commands/path-info.js";
-import * as verify from "./commands/verify.js";
-import * as instantiate from "./commands/instantiate.js";
-import * as showDerivation from "./commands/show-derivation.js";
-import * as derivationCmd from "./commands/derivation.js";
-// builder commands
-import * as build from "./commands/build.js";
-import * as log from "./commands/log.js";
 
-// profile commands
-import * as profile from "./commands/profile.js";
-import * as shell from "./commands/shell.js";
-import * as diffClosures from "./commands/diff-closures.js";
+type CommandModule = { register(program: Command, ctx: Context): void };
 
-// gc commands
+/**
+ * Every command, by the name it is invoked as. Only the one that runs is loaded (the others cost
+ * ~70 ms of module loading together); --help and unknown names load them all.
+ */
+const COMMANDS: Record<string, () => Promise<CommandModule>> = {
+  add: () => import("./commands/add.js"),
+  hash: () => import("./commands/hash.js"),
+  dump: () => import("./commands/dump.js"),
+  restore: () => import("./commands/restore.js"),
+  "path-info": () => import("./commands/path-info.js"),
+  verify: () => import("./commands/verify.js"),
+  instantiate: () => import("./commands/instantiate.js"),
+  "show-derivation": () => import("./commands/show-derivation.js"),
+  derivation: () => import("./commands/derivation.js"),
+  // builder
+  build: () => import("./commands/build.js"),
+  log: () => import("./commands/log.js"),
 
-// binary-cache commands
+  // profiles
+  profile: () => import("./commands/profile.js"),
+  shell: () => import("./commands/shell.js"),
+  "diff-closures": () => import("./commands/diff-closures.js"),
 
-// system commands
+  // gc
 
+  // binary caches
+
+  // system
+
+};
 
 const EXIT: Partial<Record<string, number>> = {
   E_HASH_MISMATCH: 102, // as nix-build's "hash mismatch in fixed-output derivation"
@@ -102,32 +111,9 @@ async function main(argv: string[]): Promise<number> {
       .exitOverride()
       .configureOutput({ writeErr: () => {}, writeOut: (s) => process.stdout.write(s) })
       .showSuggestionAfterError(true);
-    const commands = [
-      add,
-      hash,
-      dump,
-      restore,
-      pathInfo,
-      verify,
-      instantiate,
-      showDerivation,
-      derivationCmd,
-      // builder
-      build,
-      log,
-
-      // profiles
-      profile,
-      shell,
-      diffClosures,
-
-      // gc
-
-      // binary caches
-
-      // system
-
-    ];
+    const first = argv.find((a) => !a.startsWith("-"));
+    const load = first !== undefined && Object.hasOwn(COMMANDS, first) ? [COMMANDS[first]!] : Object.values(COMMANDS);
+    const commands = await Promise.all(load.map((f) => f()));
     for (const m of commands) m.register(program, ctx);
     program.hook("preAction", (_p, action) => {
       const names: string[] = [];
