@@ -102,3 +102,36 @@ describe("two cairn processes building overlapping graphs", () => {
     await assertConsistent(p.root);
   }, 300_000);
 });
+
+describe("cancelling a build (SIGTERM, SIGINT)", () => {
+  const p = project("cairn-cancel-");
+  afterAll(() => rmTree(p.dir));
+
+  for (const sig of ["SIGTERM", "SIGINT"] as const) {
+    it(`${sig}: builds killed, build dirs removed, claims released, exit 130`, async () => {
+      const f = p.recipe(`slow-${sig}.ts`, `export default sh("slow-${sig}", "echo started; setsid sleep 4343 & sleep 30; echo > $out");`);
+      const child = spawn(process.execPath, [CLI, "build", f, "--no-link"], { env: { ...process.env, ...p.env }, cwd: p.dir, stdio: ["ignore", "ignore", "pipe"] });
+      const closed = new Promise<number | null>((r) => child.on("close", (code) => r(code)));
+      let stderr = "";
+      await new Promise<void>((resolve) =>
+        child.stderr.on("data", (c: Buffer) => {
+          stderr += c.toString();
+          if (/building '/.test(stderr)) resolve();
+        }),
+      );
+      // Let the builder get going, then cancel.
+      await new Promise((r) => setTimeout(r, 500));
+      child.kill(sig);
+      const code = await closed;
+      expect(code, stderr).toBe(130);
+      expect(stderr).toMatch(/cancelled/);
+      const ps = spawnSync("ps", ["-eo", "stat=,args="]).stdout.toString().split("\n").filter((l) => !l.startsWith("Z") && /sleep 4343|sleep 30$/.test(l));
+      expect(ps).toEqual([]);
+      expect(fs.readdirSync(path.join(p.root, "var/cairn/builds"))).toEqual([]);
+      // The claim is gone: another process may build it at once (and is not told to wait).
+      const again = await runCairn(["build", f, "--no-link", "--timeout", "1"], { env: p.env, cwd: p.dir });
+      expect(again.status).toBe(101);
+      expect(again.stderr).not.toMatch(/waiting for another/);
+    });
+  }
+});
