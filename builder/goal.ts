@@ -294,8 +294,32 @@ export async function runGoal(
   } finally {
     for (const m of materialised) store.discardOutput(m);
     await log.close().catch(() => undefined);
-    if (!keep) removeTree(area.top);
+    if (!keep) deferRemoval(area.top);
   }
+}
+
+const pendingRemovals = new Set<Promise<void>>();
+
+/**
+ * Remove a finished build area after the build's slot is free: the next build's process starts
+ * first, and the deletion overlaps with it. `settleRemovals` waits for all of them.
+ */
+function deferRemoval(dir: string): void {
+  const p = new Promise<void>((resolve) =>
+    setImmediate(() => {
+      try {
+        removeTree(dir);
+      } catch {
+        /* left for the garbage collector, which reclaims build areas of dead processes */
+      }
+      resolve();
+    }),
+  ).finally(() => pendingRemovals.delete(p));
+  pendingRemovals.add(p);
+}
+
+export async function settleRemovals(): Promise<void> {
+  while (pendingRemovals.size > 0) await Promise.all([...pendingRemovals]);
 }
 
 async function runBuiltin(req: BuildRequest, drv: Derivation, dest: string, settings: GoalSettings, note: (t: string) => void): Promise<RunResult> {

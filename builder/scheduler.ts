@@ -8,7 +8,7 @@ import { readDerivation } from "../store/derivations.js";
 import type { LocalStore } from "../store/local-store.js";
 import { ownerTag } from "../store/process-id.js";
 import { makePlan, type PlanNode } from "./plan.js";
-import { BuildFailure, inputClosure, runGoal, type FailureKind, type GoalSettings } from "./goal.js";
+import { BuildFailure, inputClosure, runGoal, settleRemovals, type FailureKind, type GoalSettings } from "./goal.js";
 
 export interface BuildEvents {
   planned(nodes: readonly PlanNode[]): void;
@@ -168,6 +168,7 @@ export async function buildDerivations(store: LocalStore, wanted: readonly strin
     });
     wake = undefined;
   }
+  await settleRemovals();
   if (signal.aborted && summary.failed.every((f) => f.kind !== "cancelled")) {
     summary.failed.push({ drvPath: wanted[0] ?? "", error: new BuildFailure("cancelled", "build cancelled"), kind: "cancelled" });
   }
