@@ -46,7 +46,7 @@ export function register(program: Command, ctx: Context): void {
       const results: { drvPath: string; outputs: Record<string, string> }[] = [];
       wanted.forEach((w, i) => {
         const outs = realised.get(w.drvPath)!;
-        const names = w.outputs ?? [...outs.keys()];
+        const names = w.outputs ?? [...outs.keys()].sort();
         const chosen: Record<string, string> = {};
         for (const n of names) {
           const p = outs.get(n);
