@@ -18,6 +18,9 @@ import * as derivationCmd from "./commands/derivation.js";
 // profile commands
 
 // gc commands
+import * as gc from "./commands/gc.js";
+import * as whyDepends from "./commands/why-depends.js";
+import * as optimise from "./commands/optimise.js";
 
 // binary-cache commands
 
@@ -91,6 +94,9 @@ async function main(argv: string[]): Promise<number> {
       // profiles
 
       // gc
+      gc,
+      whyDepends,
+      optimise,
 
       // binary caches
 
