@@ -15,7 +15,7 @@ import { GC_MARKER, type LocalStore } from "../store/local-store.js";
 import { isAlive, parseOwnerTag, selfId } from "../store/process-id.js";
 import { removeTree } from "../store/remove-tree.js";
 import { fsyncDir } from "../store/syncfs.js";
-import { findRoots, type Root } from "./roots.js";
+import { findRoots, sweepStaleTempRoots, type Root } from "./roots.js";
 import { computeReachability, type Reachability, type StoreGraph } from "./reachability.js";
 
 export interface SyncPoints {
@@ -122,7 +122,8 @@ export interface Analysis {
 
 /** Roots and the live/dead split, without deleting anything. */
 export function analyse(store: LocalStore, opts: GcOptions = {}): Analysis {
-  const roots = findRoots(store, { removeDeadIndirect: !opts.dryRun, sweepStale: !opts.dryRun });
+  // A deleting gc has swept dead owners' temp roots already: all left are honoured (see there).
+  const roots = findRoots(store, { removeDeadIndirect: !opts.dryRun, includeDeadOwners: !opts.dryRun });
   const graph = loadGraph(store);
   const reach = computeReachability(
     roots.map((r) => r.path),
@@ -139,6 +140,7 @@ export function collectGarbage(store: LocalStore, opts: GcOptions = {}): GcResul
   takeGcMarker(store);
   try {
     crash("gc.marker");
+    if (!opts.dryRun) sweepStaleTempRoots(store);
     syncPoint(sync.afterMarker);
     const { roots, graph, reach } = analyse(store, opts);
     syncPoint(sync.afterRoots);
@@ -223,7 +225,9 @@ function invalidateBatch(store: LocalStore, batch: readonly string[], result: Gc
         continue;
       }
       let referred = false;
-      for (const r of db.referrers.getValues(p)) {
+      // Materialised first: an lmdb-js iterator's key buffer is shared with get(), which the loop
+      // calls (reading a key after a get() decodes garbage).
+      for (const r of [...db.referrers.getValues(p)]) {
         if (r === p) continue;
         const ri = db.paths.get(path.basename(r).slice(0, 32));
         if (ri !== undefined && ri.path === r) {
@@ -238,9 +242,8 @@ function invalidateBatch(store: LocalStore, batch: readonly string[], result: Gc
       for (const r of info.references) db.referrers.remove(r, p);
       db.referrers.remove(p);
       if (p.endsWith(".drv")) {
-        for (const { key } of db.drvOutputs.getRange({ start: `${p}!`, end: `${p}!\uffff`, snapshot: false })) {
-          db.drvOutputs.remove(key);
-        }
+        const keys = [...db.drvOutputs.getKeys({ start: `${p}!`, end: `${p}!\uffff` })];
+        for (const key of keys) db.drvOutputs.remove(key);
       }
       db.paths.remove(hashPart);
       // The tombstone: a writer adding `p` again waits until the old files are out of the way.

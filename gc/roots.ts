@@ -116,43 +116,54 @@ export function findPermanentRoots(store: LocalStore, opts: FindRootsOptions = {
 }
 
 /**
- * Temp roots and claims of live processes, as roots. Temp roots of dead owners are removed when
- * `sweepStale` (the gc does it once, holding its marker); a live owner's are kept.
+ * Remove the temp roots of dead owners (pid gone, or reused with another start time). The gc does
+ * it once, holding its marker and before it reads any root: every temp root present after this
+ * is honoured for the rest of that run, even if its owner exits meanwhile, since the owner may
+ * have turned it into a permanent root the scan did not see (Nix's gc keeps the roots clients
+ * sent it until it ends, for the same reason).
  */
-export function findRuntimeRoots(store: LocalStore, opts: { sweepStale?: boolean } = {}): Root[] {
-  const roots: Root[] = [];
+export function sweepStaleTempRoots(store: LocalStore): number {
+  const { db } = store;
   const dead: string[] = [];
+  for (const key of db.tempRoots.getKeys()) {
+    const owner = parseOwnerTag(key);
+    if (owner === undefined || !isAlive(owner)) dead.push(key);
+  }
+  if (dead.length > 0) {
+    db.env.transactionSync(() => {
+      // A tag names one process incarnation, so a dead tag never comes back to life.
+      for (const key of dead) db.tempRoots.remove(key);
+    });
+  }
+  return dead.length;
+}
+
+/**
+ * Temp roots and claims, as roots. Without `includeDeadOwners`, only those of live processes (for
+ * printing); the gc passes it after `sweepStaleTempRoots`, see there.
+ */
+export function findRuntimeRoots(store: LocalStore, opts: { includeDeadOwners?: boolean } = {}): Root[] {
+  const roots: Root[] = [];
   const { db } = store;
   let lastKey: string | undefined;
-  let lastAlive = false;
+  let honour = false;
   for (const { key, value } of db.tempRoots.getRange()) {
     if (key !== lastKey) {
       lastKey = key;
       const owner = parseOwnerTag(key);
-      lastAlive = owner !== undefined && isAlive(owner);
-      if (!lastAlive) dead.push(key);
+      honour = opts.includeDeadOwners === true || (owner !== undefined && isAlive(owner));
     }
-    if (lastAlive) roots.push({ kind: "temp", link: `{temp:${key}}`, path: value });
-  }
-  if (opts.sweepStale && dead.length > 0) {
-    db.env.transactionSync(() => {
-      for (const key of dead) {
-        const owner = parseOwnerTag(key);
-        // Re-checked inside the transaction: the tag names one process incarnation only, so a
-        // dead tag never comes back to life, but check anyway for clarity.
-        if (owner === undefined || !isAlive(owner)) db.tempRoots.remove(key);
-      }
-    });
+    if (honour) roots.push({ kind: "temp", link: `{temp:${key}}`, path: value });
   }
   for (const { key, value } of db.claims.getRange({ snapshot: false })) {
     if (key === GC_MARKER || key.startsWith(".") || key.includes(":")) continue;
     if (!isAlive(value)) continue;
-    roots.push({ kind: "claim", link: `{claim:${value.pid}-${value.start}}`, path: `${store.storeDir}/${key.split("!")[0]}` });
+    roots.push({ kind: "claim", link: `{claim:${value.pid}-${value.start}}`, path: `${store.storeDir}/${key}` });
   }
   return roots;
 }
 
 /** Every root, permanent then runtime. Nix: LocalStore::findRoots(censor = false). */
-export function findRoots(store: LocalStore, opts: FindRootsOptions & { sweepStale?: boolean } = {}): Root[] {
+export function findRoots(store: LocalStore, opts: FindRootsOptions & { includeDeadOwners?: boolean } = {}): Root[] {
   return [...findPermanentRoots(store, opts), ...findRuntimeRoots(store, opts)];
 }
