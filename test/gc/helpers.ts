@@ -160,3 +160,26 @@ export async function assertConsistent(root: string): Promise<VerifyJson> {
   expect(c.violations, c.violations.join("\n")).toEqual([]);
   return rep;
 }
+
+/**
+ * Add text objects in order through the store library (as `instantiate` writes .drv files); each
+ * spec's refs name earlier specs by index. Returns their paths.
+ */
+export async function addTexts(root: string, scratch: string, specs: { name: string; text: string; refs?: number[] }[]): Promise<string[]> {
+  const c = spawnClient(
+    root,
+    scratch,
+    `const specs = ${JSON.stringify(specs)};
+const out = [];
+for (const s of specs) {
+  const refs = (s.refs ?? []).map((i) => out[i]);
+  out.push(store.addText(s.name, s.text + " " + refs.join(" "), refs));
+}
+console.log("paths " + JSON.stringify(out));`,
+    { T_WAIT: "0" },
+  );
+  const line = await c.line(/^paths /);
+  const r = await c.done;
+  if (r.status !== 0) throw new Error(r.err);
+  return JSON.parse(line.slice(6)) as string[];
+}
