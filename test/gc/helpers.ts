@@ -140,7 +140,7 @@ export function spawnClient(root: string, scratch: string, body: string, extra: 
 import path from "node:path";
 const lib = await import(${JSON.stringify(path.join(DIST, "store/index.js"))});
 const { LocalStore, Layout } = lib;
-const store = LocalStore.open(new Layout(process.env.CAIRN_ROOT));
+const store = LocalStore.open(new Layout(process.env.CAIRN_ROOT, process.env.CAIRN_STORE_DIR || undefined));
 ${body}
 console.log("ready");
 if (process.env.T_WAIT !== "0") for await (const _ of process.stdin) { /* until EOF */ }
@@ -151,12 +151,12 @@ await store.close();
 }
 
 /** verify --check-contents finds no problem, and the independent checker no violation. */
-export async function assertConsistent(root: string): Promise<VerifyJson> {
-  const v = await runCairn(["verify", "--all", "--check-contents", "--json"], { env: envOf(root) });
+export async function assertConsistent(root: string, storeDir?: string): Promise<VerifyJson> {
+  const v = await runCairn(["verify", "--all", "--check-contents", "--json"], { env: envOf(root, { CAIRN_STORE_DIR: storeDir }) });
   const rep = JSON.parse(v.out) as VerifyJson;
   expect(rep.problems, JSON.stringify(rep.problems)).toEqual([]);
   expect(v.status, v.stderr).toBe(0);
-  const c = await checkStore({ root, verifyChecked: rep.checked, env: { CAIRN_STORE_DIR: undefined } });
+  const c = await checkStore({ root, storeDir, verifyChecked: rep.checked, env: { CAIRN_STORE_DIR: storeDir } });
   expect(c.violations, c.violations.join("\n")).toEqual([]);
   return rep;
 }
@@ -165,7 +165,12 @@ export async function assertConsistent(root: string): Promise<VerifyJson> {
  * Add text objects in order through the store library (as `instantiate` writes .drv files); each
  * spec's refs name earlier specs by index. Returns their paths.
  */
-export async function addTexts(root: string, scratch: string, specs: { name: string; text: string; refs?: number[] }[]): Promise<string[]> {
+export async function addTexts(
+  root: string,
+  scratch: string,
+  specs: { name: string; text: string; refs?: number[] }[],
+  extra: Record<string, string | undefined> = {},
+): Promise<string[]> {
   const c = spawnClient(
     root,
     scratch,
@@ -176,7 +181,7 @@ for (const s of specs) {
   out.push(store.addText(s.name, s.text + " " + refs.join(" "), refs));
 }
 console.log("paths " + JSON.stringify(out));`,
-    { T_WAIT: "0" },
+    { T_WAIT: "0", ...extra },
   );
   const line = await c.line(/^paths /);
   const r = await c.done;
