@@ -111,7 +111,7 @@ export function optimiseStore(store: LocalStore, opts: OptimiseOptions = {}): Op
         continue;
       }
       if (!same) {
-        result.badLinks.push(linkPath);
+        if (!result.badLinks.includes(linkPath)) result.badLinks.push(linkPath);
         return;
       }
       const tmp = path.join(store.layout.realStoreDir, `.tmp-${ownerTag()}-link-${randomBytes(6).toString("hex")}`);

@@ -93,7 +93,7 @@ describe("cairn gc", () => {
   });
 
   it("--max-freed stops once the limit is reached", async () => {
-    const specs = Array.from({ length: 10 }, (_, i) => ({ name: `m${i}`, text: "m".repeat(1000 + i) }));
+    const specs = Array.from({ length: 10 }, (_, i) => ({ name: `m${i}`, text: "m".repeat(1000) + String(i) }));
     const paths = await addTexts(root, scratch, specs);
     const sizes = new Map(paths.map((p) => [p, sizeOf(p)]));
     const limit = sizes.get(paths[0]!)! * 3 + 1;
