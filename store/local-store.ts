@@ -133,7 +133,9 @@ export class LocalStore {
   /** Valid paths that refer to `p` (excluding `p` itself). */
   queryReferrers(p: string): string[] {
     const out: string[] = [];
-    for (const r of this.db.referrers.getValues(p)) if (r !== p && this.isValidPath(r)) out.push(r);
+    // Materialised first: lmdb-js iterators share their key buffer with get(), which isValidPath
+    // calls; interleaving them decodes garbage keys (seen as a BigInt RangeError in the gc).
+    for (const r of [...this.db.referrers.getValues(p)]) if (r !== p && this.isValidPath(r)) out.push(r);
     return out.sort(compareUtf8);
   }
 

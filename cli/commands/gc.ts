@@ -114,13 +114,24 @@ export function register(program: Command, ctx: Context): void {
         pending = [];
       };
       const verb = opts.dryRun ? "would delete" : "deleted";
-      if (!opts.json) {
+      const live = ctx.stderrIsTTY && !opts.json;
+      let count = 0;
+      let bytes = 0;
+      if (live) {
+        // One status line on a terminal, updated every 64 paths.
+        gcOpts.onDelete = (ev) => {
+          count++;
+          bytes += ev.bytes;
+          if (count % 64 === 1) err(`\r\x1b[K${verb} ${count} paths, ${mib(bytes)} MiB: ${ev.path}`);
+        };
+      } else if (!opts.json) {
         gcOpts.onDelete = (ev) => {
           pending.push(`${verb} '${ev.path}' (${ev.bytes} bytes)\n`);
           if (pending.length >= 256) flush();
         };
       }
       const r = collectGarbage(store, gcOpts);
+      if (live) err("\r\x1b[K");
       flush();
       const n = r.deleted.length + r.orphans.length;
       if (opts.json) {
