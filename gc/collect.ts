@@ -312,21 +312,13 @@ function unlinkOrTrash(store: LocalStore, names: readonly string[]): string[] {
   return out;
 }
 
-/** Rename store entries into the trash (a missing one is skipped); fsync the store dir once. */
-function moveToTrash(store: LocalStore, names: readonly string[]): string[] {
-  const { realStoreDir, trashDir } = store.layout;
-  const out: string[] = [];
-  for (const n of names) {
-    const t = path.join(trashDir, `${n}-${randomBytes(4).toString("hex")}`);
-    try {
-      fs.renameSync(path.join(realStoreDir, n), t);
-      out.push(t);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw gcError(`cannot move '${n}' to the trash`, e);
-    }
+/** The names in `dir`, or none when it does not exist (yet). */
+function namesIn(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch {
+    return [];
   }
-  if (out.length > 0) fsyncDir(realStoreDir);
-  return out;
 }
 
 function gcError(what: string, e: unknown): CairnError {
@@ -403,7 +395,7 @@ function collectOrphans(store: LocalStore, result: GcResult, opts: GcOptions, cr
     });
     crash("gc.orphans-claimed");
     const sizes = mine.map((n) => treeBytes(path.join(store.layout.realStoreDir, n)));
-    const trashed = moveToTrash(store, mine);
+    const trashed = unlinkOrTrash(store, mine);
     releaseClaims(store, mine.filter((n) => !n.startsWith(".tmp-")));
     for (const t of trashed) removeTree(t);
     mine.forEach((n, k) => {
@@ -428,13 +420,7 @@ export function buildDirOwner(name: string) {
 /** Build directories whose owner is dead. Nix deletes `tmp-*` dirs it can lock; same idea. */
 function collectStaleBuildDirs(store: LocalStore, result: GcResult, opts: GcOptions): void {
   const dir = buildsDir(store);
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir);
-  } catch {
-    return;
-  }
-  for (const n of names) {
+  for (const n of namesIn(dir)) {
     const owner = buildDirOwner(n);
     if (owner === undefined || isAlive(owner)) continue;
     const p = path.join(dir, n);
@@ -449,13 +435,7 @@ function collectStaleBuildDirs(store: LocalStore, result: GcResult, opts: GcOpti
 /** `.links` entries no store file uses any more (link count 1). Nix: removeUnusedLinks. */
 function removeUnusedLinks(store: LocalStore): void {
   const dir = path.join(store.layout.realStoreDir, ".links");
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir);
-  } catch {
-    return;
-  }
-  for (const n of names) {
+  for (const n of namesIn(dir)) {
     const p = path.join(dir, n);
     try {
       // A concurrent optimise that links to it after this check keeps its own link: only the
@@ -468,12 +448,6 @@ function removeUnusedLinks(store: LocalStore): void {
 }
 
 function emptyTrash(store: LocalStore): void {
-  let names: string[] = [];
-  try {
-    names = fs.readdirSync(store.layout.trashDir);
-  } catch {
-    return;
-  }
-  for (const n of names) removeTree(path.join(store.layout.trashDir, n));
+  for (const n of namesIn(store.layout.trashDir)) removeTree(path.join(store.layout.trashDir, n));
 }
 

@@ -3,8 +3,8 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { expect } from "vitest";
-import { CLI, REPO, cairn, cairnOk } from "../helpers/cli.js";
+import { afterAll, beforeEach, expect } from "vitest";
+import { CLI, REPO, cairn, cairnOk, rmTree, tmpDir } from "../helpers/cli.js";
 import { checkStore, runCairn, type VerifyJson } from "../helpers/checker.js";
 
 export const DIST = path.join(REPO, "dist");
@@ -187,4 +187,19 @@ console.log("paths " + JSON.stringify(out));`,
   const r = await c.done;
   if (r.status !== 0) throw new Error(r.err);
   return JSON.parse(line.slice(6)) as string[];
+}
+
+/** A fresh scratch dir (and ROOT = scratch/root) for each test of the calling file; all removed at the end. */
+export function scratchPerTest(prefix: string): { scratch: string; root: string } {
+  const all: string[] = [];
+  const cur = { scratch: "", root: "" };
+  beforeEach(() => {
+    cur.scratch = tmpDir(prefix);
+    cur.root = path.join(cur.scratch, "root");
+    all.push(cur.scratch);
+  });
+  afterAll(() => {
+    for (const s of all) rmTree(s);
+  });
+  return cur;
 }

@@ -9,8 +9,7 @@
 // atomic rename of `profiles/<name>`), exactly as DESIGN.md and RELIABILITY.md §2.3 describe it.
 import fs from "node:fs";
 import path from "node:path";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { rmTree, tmpDir } from "../helpers/cli.js";
+import { describe, expect, it } from "vitest";
 import { narBytes, narDigest, nix32, type PathInfoJson } from "../helpers/checker.js";
 import {
   addTree,
@@ -22,28 +21,18 @@ import {
   reachSyncPoint,
   spawnCairn,
   spawnClient,
+  scratchPerTest,
 } from "./helpers.js";
 
-const scratches: string[] = [];
-let scratch: string;
-let root: string;
+const dirs = scratchPerTest("cairn-gc-il-");
 
-beforeEach(() => {
-  scratch = tmpDir("cairn-gc-il-");
-  scratches.push(scratch);
-  root = path.join(scratch, "root");
-});
-afterAll(() => {
-  for (const s of scratches) rmTree(s);
-});
-
-const fifo = (n: number) => mkfifo(path.join(scratch, `sync${n}`));
+const fifo = (n: number) => mkfifo(path.join(dirs.scratch, `sync${n}`));
 
 /** A client that adds a text object referring to `refs` and exits (T_WAIT=0). */
 async function addTextClient(name: string, refs: string[]): Promise<string> {
   const c = spawnClient(
-    root,
-    scratch,
+    dirs.root,
+    dirs.scratch,
     `const refs = ${JSON.stringify(refs)};
 console.log("path " + store.addText(${JSON.stringify(name)}, "uses " + refs.join(" "), refs));`,
     { T_WAIT: "0" },
@@ -56,12 +45,12 @@ console.log("path " + store.addText(${JSON.stringify(name)}, "uses " + refs.join
 
 describe("gc interleavings (GC-1..GC-6)", () => {
   it("GC-1: a client takes a temp root on a path the gc found dead: the path and its closure survive", async () => {
-    const q = addTree(root, scratch, "q", "q content");
+    const q = addTree(dirs.root, dirs.scratch, "q", "q content");
     const p = await addTextClient("p", [q]);
-    const gc = spawnCairn(root, ["gc", "--json"], { CAIRN_TEST_GC_SYNC_2: fifo(2) });
-    const go = await reachSyncPoint(path.join(scratch, "sync2"), gc.proc);
+    const gc = spawnCairn(dirs.root, ["gc", "--json"], { CAIRN_TEST_GC_SYNC_2: fifo(2) });
+    const go = await reachSyncPoint(path.join(dirs.scratch, "sync2"), gc.proc);
     // The root scan is over: p and q are dead for this gc.
-    const client = spawnClient(root, scratch, `store.addTempRoot(${JSON.stringify(p)}); console.log("valid " + store.isValidPath(${JSON.stringify(p)}));`);
+    const client = spawnClient(dirs.root, dirs.scratch, `store.addTempRoot(${JSON.stringify(p)}); console.log("valid " + store.isValidPath(${JSON.stringify(p)}));`);
     expect(await client.line(/^valid /)).toBe("valid true");
     await client.line(/^ready/);
     go();
@@ -70,21 +59,21 @@ describe("gc interleavings (GC-1..GC-6)", () => {
     const res = JSON.parse(r.out) as { deleted: string[]; kept: { path: string; why: string }[] };
     expect(res.deleted).toEqual([]);
     expect(res.kept).toEqual(expect.arrayContaining([{ path: p, why: "temp-root" }, { path: q, why: "referrer" }]));
-    expect(isValid(root, p) && isValid(root, q)).toBe(true);
-    expect(fs.readFileSync(path.join(root, "store", path.basename(p)), "utf8")).toBe(`uses ${q}`);
+    expect(isValid(dirs.root, p) && isValid(dirs.root, q)).toBe(true);
+    expect(fs.readFileSync(path.join(dirs.root, "store", path.basename(p)), "utf8")).toBe(`uses ${q}`);
     client.proc.stdin!.end();
     expect((await client.done).status).toBe(0);
     // The temp root ended with its process: the next gc takes both.
-    ok(root, ["gc"]);
-    expect(isValid(root, p) || isValid(root, q)).toBe(false);
-    await assertConsistent(root);
+    ok(dirs.root, ["gc"]);
+    expect(isValid(dirs.root, p) || isValid(dirs.root, q)).toBe(false);
+    await assertConsistent(dirs.root);
   });
 
   it("GC-2: a path registered between mark and sweep, referring to a dead path, keeps it", async () => {
-    const q = addTree(root, scratch, "q2", "q2 content");
-    const other = addTree(root, scratch, "other", "garbage");
-    const gc = spawnCairn(root, ["gc", "--json"], { CAIRN_TEST_GC_SYNC_2: fifo(2) });
-    const go = await reachSyncPoint(path.join(scratch, "sync2"), gc.proc);
+    const q = addTree(dirs.root, dirs.scratch, "q2", "q2 content");
+    const other = addTree(dirs.root, dirs.scratch, "other", "garbage");
+    const gc = spawnCairn(dirs.root, ["gc", "--json"], { CAIRN_TEST_GC_SYNC_2: fifo(2) });
+    const go = await reachSyncPoint(path.join(dirs.scratch, "sync2"), gc.proc);
     // An "output" registered now (the client exits before the sweep: its temp root must hold).
     const out = await addTextClient("out", [q]);
     go();
@@ -92,27 +81,27 @@ describe("gc interleavings (GC-1..GC-6)", () => {
     expect(r.status, r.err).toBe(0);
     const res = JSON.parse(r.out) as { deleted: string[] };
     expect(res.deleted).toEqual([other]);
-    expect(isValid(root, out) && isValid(root, q)).toBe(true);
-    await assertConsistent(root);
-    ok(root, ["gc"]);
-    expect(isValid(root, out) || isValid(root, q)).toBe(false);
-    await assertConsistent(root);
+    expect(isValid(dirs.root, out) && isValid(dirs.root, q)).toBe(true);
+    await assertConsistent(dirs.root);
+    ok(dirs.root, ["gc"]);
+    expect(isValid(dirs.root, out) || isValid(dirs.root, q)).toBe(false);
+    await assertConsistent(dirs.root);
   });
 
   it("GC-3: a profile generation made during the sweep keeps its path", async () => {
-    const g1 = addTree(root, scratch, "gen1", "generation 1");
-    const g2 = addTree(root, scratch, "gen2", "generation 2");
-    const junk = [addTree(root, scratch, "j1", "j1"), addTree(root, scratch, "j2", "j2")];
-    const profiles = path.join(root, "var/cairn/profiles");
+    const g1 = addTree(dirs.root, dirs.scratch, "gen1", "generation 1");
+    const g2 = addTree(dirs.root, dirs.scratch, "gen2", "generation 2");
+    const junk = [addTree(dirs.root, dirs.scratch, "j1", "j1"), addTree(dirs.root, dirs.scratch, "j2", "j2")];
+    const profiles = path.join(dirs.root, "var/cairn/profiles");
     fs.mkdirSync(profiles, { recursive: true });
     fs.symlinkSync(g1, path.join(profiles, "default-1-link"));
     fs.symlinkSync("default-1-link", path.join(profiles, "default"));
-    const gc = spawnCairn(root, ["gc", "--json"], { CAIRN_TEST_GC_SYNC_3: fifo(3) });
-    const go = await reachSyncPoint(path.join(scratch, "sync3"), gc.proc);
+    const gc = spawnCairn(dirs.root, ["gc", "--json"], { CAIRN_TEST_GC_SYNC_3: fifo(3) });
+    const go = await reachSyncPoint(path.join(dirs.scratch, "sync3"), gc.proc);
     // Paused before its first deletion. The "installer": temp root, check, links, rename; exits.
     const installer = spawnClient(
-      root,
-      scratch,
+      dirs.root,
+      dirs.scratch,
       `const p = ${JSON.stringify(g2)}, dir = ${JSON.stringify(profiles)};
 store.addTempRoot(p);
 if (!store.isValidPath(p)) throw new Error("gone");
@@ -124,29 +113,29 @@ fs.renameSync(path.join(dir, "default.tmp"), path.join(dir, "default"));`,
     );
     expect((await installer.done).status).toBe(0);
     go();
-    await passAll(path.join(scratch, "sync3"), gc.proc);
+    await passAll(path.join(dirs.scratch, "sync3"), gc.proc);
     const r = await gc.done;
     expect(r.status, r.err).toBe(0);
     expect((JSON.parse(r.out) as { deleted: string[] }).deleted.sort()).toEqual([...junk].sort());
-    expect(isValid(root, g1) && isValid(root, g2)).toBe(true);
+    expect(isValid(dirs.root, g1) && isValid(dirs.root, g2)).toBe(true);
     expect(fs.readlinkSync(path.join(profiles, fs.readlinkSync(path.join(profiles, "default"))))).toBe(g2);
-    await assertConsistent(root);
+    await assertConsistent(dirs.root);
     // Both generations are roots from now on.
-    ok(root, ["gc"]);
-    expect(isValid(root, g1) && isValid(root, g2)).toBe(true);
+    ok(dirs.root, ["gc"]);
+    expect(isValid(dirs.root, g1) && isValid(dirs.root, g2)).toBe(true);
   });
 
   it("GC-4: a client that starts while the gc is starting keeps what it adds; ./result keeps it after", async () => {
-    const dead = addTree(root, scratch, "dead4", "dead");
-    const src = path.join(scratch, "src4");
+    const dead = addTree(dirs.root, dirs.scratch, "dead4", "dead");
+    const src = path.join(dirs.scratch, "src4");
     fs.mkdirSync(src);
     fs.writeFileSync(path.join(src, "f"), "new content");
-    const gc = spawnCairn(root, ["gc", "--json"], { CAIRN_TEST_GC_SYNC_1: fifo(1) });
-    const go = await reachSyncPoint(path.join(scratch, "sync1"), gc.proc);
-    const result = path.join(scratch, "result");
+    const gc = spawnCairn(dirs.root, ["gc", "--json"], { CAIRN_TEST_GC_SYNC_1: fifo(1) });
+    const go = await reachSyncPoint(path.join(dirs.scratch, "sync1"), gc.proc);
+    const result = path.join(dirs.scratch, "result");
     const client = spawnClient(
-      root,
-      scratch,
+      dirs.root,
+      dirs.scratch,
       `const p = store.addPath(${JSON.stringify(src)});
 console.log("path " + p);`,
     );
@@ -156,40 +145,40 @@ console.log("path " + p);`,
     const r = await gc.done;
     expect(r.status, r.err).toBe(0);
     expect((JSON.parse(r.out) as { deleted: string[] }).deleted).toEqual([dead]);
-    expect(isValid(root, added)).toBe(true);
+    expect(isValid(dirs.root, added)).toBe(true);
     // The client makes ./result and its indirect root (as `cairn build` will), then exits.
     fs.symlinkSync(added, result);
-    fs.mkdirSync(path.join(root, "var/cairn/gcroots/auto"), { recursive: true });
-    fs.symlinkSync(result, path.join(root, "var/cairn/gcroots/auto/r4"));
+    fs.mkdirSync(path.join(dirs.root, "var/cairn/gcroots/auto"), { recursive: true });
+    fs.symlinkSync(result, path.join(dirs.root, "var/cairn/gcroots/auto/r4"));
     client.proc.stdin!.end();
     await client.done;
-    ok(root, ["gc"]);
-    expect(isValid(root, added)).toBe(true);
+    ok(dirs.root, ["gc"]);
+    expect(isValid(dirs.root, added)).toBe(true);
     // Removing ./result frees it, and the dead indirect root is removed.
     fs.unlinkSync(result);
-    ok(root, ["gc"]);
-    expect(isValid(root, added)).toBe(false);
-    expect(fs.existsSync(path.join(root, "var/cairn/gcroots/auto/r4"))).toBe(false);
-    await assertConsistent(root);
+    ok(dirs.root, ["gc"]);
+    expect(isValid(dirs.root, added)).toBe(false);
+    expect(fs.existsSync(path.join(dirs.root, "var/cairn/gcroots/auto/r4"))).toBe(false);
+    await assertConsistent(dirs.root);
   });
 
   it("GC-5: an import (copy --from) that finishes during the sweep keeps its paths", async () => {
-    const c = addTree(root, scratch, "c5", "already here");
-    const junk = addTree(root, scratch, "junk5", "junk");
-    const dsrc = path.join(scratch, "d5");
+    const c = addTree(dirs.root, dirs.scratch, "c5", "already here");
+    const junk = addTree(dirs.root, dirs.scratch, "junk5", "junk");
+    const dsrc = path.join(dirs.scratch, "d5");
     fs.mkdirSync(dsrc);
     fs.writeFileSync(path.join(dsrc, "x"), "imported while the gc sweeps");
-    const cNar = path.join(scratch, "c.nar");
-    const dNar = path.join(scratch, "d.nar");
-    fs.writeFileSync(cNar, narBytes(path.join(root, "store", path.basename(c))));
+    const cNar = path.join(dirs.scratch, "c.nar");
+    const dNar = path.join(dirs.scratch, "d.nar");
+    fs.writeFileSync(cNar, narBytes(path.join(dirs.root, "store", path.basename(c))));
     fs.writeFileSync(dNar, narBytes(dsrc));
-    const cInfo = JSON.parse(ok(root, ["path-info", "--json", c])) as PathInfoJson[];
+    const cInfo = JSON.parse(ok(dirs.root, ["path-info", "--json", c])) as PathInfoJson[];
     const dDigest = narDigest(dsrc);
-    const gc = spawnCairn(root, ["gc", "--json"], { CAIRN_TEST_GC_SYNC_3: fifo(3) });
-    const go = await reachSyncPoint(path.join(scratch, "sync3"), gc.proc);
+    const gc = spawnCairn(dirs.root, ["gc", "--json"], { CAIRN_TEST_GC_SYNC_3: fifo(3) });
+    const go = await reachSyncPoint(path.join(dirs.scratch, "sync3"), gc.proc);
     const importer = spawnClient(
-      root,
-      scratch,
+      dirs.root,
+      dirs.scratch,
       `function imp(file, p, narHash) {
   const nar = fs.readFileSync(file); let off = 0;
   const read = (n) => { const b = nar.subarray(off, off + n); off += b.length; return b; };
@@ -204,24 +193,24 @@ console.log("d " + imp(${JSON.stringify(dNar)}, store.layout.printPath(d), ${JSO
     const d = cl.slice(2);
     expect((await importer.done).status).toBe(0);
     go();
-    await passAll(path.join(scratch, "sync3"), gc.proc);
+    await passAll(path.join(dirs.scratch, "sync3"), gc.proc);
     const r = await gc.done;
     expect(r.status, r.err).toBe(0);
-    expect(isValid(root, c) && isValid(root, d)).toBe(true);
-    expect(isValid(root, junk)).toBe(false);
-    await assertConsistent(root);
+    expect(isValid(dirs.root, c) && isValid(dirs.root, d)).toBe(true);
+    expect(isValid(dirs.root, junk)).toBe(false);
+    await assertConsistent(dirs.root);
   });
 
   it("GC-6: temp roots and claims of a dead owner (pid reused with another start time) do not count", async () => {
-    const stale = addTree(root, scratch, "stale6", "stale");
-    const claimed = addTree(root, scratch, "claimed6", "claimed");
-    const kept = addTree(root, scratch, "kept6", "kept");
+    const stale = addTree(dirs.root, dirs.scratch, "stale6", "stale");
+    const claimed = addTree(dirs.root, dirs.scratch, "claimed6", "claimed");
+    const kept = addTree(dirs.root, dirs.scratch, "kept6", "kept");
     // This test process is alive: its pid with a wrong start time is "a reused pid".
     const stat = fs.readFileSync(`/proc/${process.pid}/stat`, "latin1");
     const start = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19]);
     const writer = spawnClient(
-      root,
-      scratch,
+      dirs.root,
+      dirs.scratch,
       `store.db.env.transactionSync(() => {
   store.db.tempRoots.put("${process.pid}-${start + 1}", ${JSON.stringify(stale)});
   store.db.tempRoots.put("${process.pid}-${start}", ${JSON.stringify(kept)});
@@ -230,11 +219,11 @@ console.log("d " + imp(${JSON.stringify(dNar)}, store.layout.printPath(d), ${JSO
       { T_WAIT: "0" },
     );
     expect((await writer.done).status).toBe(0);
-    const roots = JSON.parse(ok(root, ["gc", "--print-roots", "--json"])) as { path: string; kind: string }[];
+    const roots = JSON.parse(ok(dirs.root, ["gc", "--print-roots", "--json"])) as { path: string; kind: string }[];
     expect(roots.map((r) => r.path)).toEqual([kept]);
-    const r = JSON.parse(ok(root, ["gc", "--json"])) as { deleted: string[] };
+    const r = JSON.parse(ok(dirs.root, ["gc", "--json"])) as { deleted: string[] };
     expect(r.deleted.sort()).toEqual([claimed, stale].sort());
-    expect(isValid(root, kept)).toBe(true);
-    await assertConsistent(root);
+    expect(isValid(dirs.root, kept)).toBe(true);
+    await assertConsistent(dirs.root);
   });
 });

@@ -2,22 +2,10 @@
 // `cairn why-depends`. Real processes, real LMDB, real files.
 import fs from "node:fs";
 import path from "node:path";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { rmTree, tmpDir } from "../helpers/cli.js";
-import { addTexts, addTree, assertConsistent, isValid, ok, run } from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { addTexts, addTree, assertConsistent, isValid, ok, run, scratchPerTest } from "./helpers.js";
 
-const scratches: string[] = [];
-let scratch: string;
-let root: string;
-
-beforeEach(() => {
-  scratch = tmpDir("cairn-gc-sem-");
-  scratches.push(scratch);
-  root = path.join(scratch, "root");
-});
-afterAll(() => {
-  for (const s of scratches) rmTree(s);
-});
+const dirs = scratchPerTest("cairn-gc-sem-");
 
 interface GcJson {
   deleted: string[];
@@ -25,8 +13,8 @@ interface GcJson {
   bytesFreed: number;
   generationsRemoved: { profile: string; number: number }[];
 }
-const gcJson = (args: string[] = []) => JSON.parse(ok(root, ["gc", "--json", ...args])) as GcJson;
-const sizeOf = (p: string) => (JSON.parse(ok(root, ["path-info", "--json", p])) as { narSize: number }[])[0]!.narSize;
+const gcJson = (args: string[] = []) => JSON.parse(ok(dirs.root, ["gc", "--json", ...args])) as GcJson;
+const sizeOf = (p: string) => (JSON.parse(ok(dirs.root, ["path-info", "--json", p])) as { narSize: number }[])[0]!.narSize;
 
 function link(target: string, at: string): void {
   fs.mkdirSync(path.dirname(at), { recursive: true });
@@ -35,99 +23,99 @@ function link(target: string, at: string): void {
 
 describe("cairn gc", () => {
   it("./result (an indirect root) keeps its closure until the link is removed", async () => {
-    const [c, b, a] = await addTexts(root, scratch, [
+    const [c, b, a] = await addTexts(dirs.root, dirs.scratch, [
       { name: "c", text: "c" },
       { name: "b", text: "b", refs: [0] },
       { name: "a", text: "a", refs: [1] },
     ]);
-    const dead = addTree(root, scratch, "dead", "dead");
-    const result = path.join(scratch, "result");
+    const dead = addTree(dirs.root, dirs.scratch, "dead", "dead");
+    const result = path.join(dirs.scratch, "result");
     link(a!, result);
-    link(result, path.join(root, "var/cairn/gcroots/auto/abc"));
+    link(result, path.join(dirs.root, "var/cairn/gcroots/auto/abc"));
     expect(gcJson().deleted).toEqual([dead]);
-    expect([a, b, c].every((p) => isValid(root, p!))).toBe(true);
+    expect([a, b, c].every((p) => isValid(dirs.root, p!))).toBe(true);
     fs.unlinkSync(result);
     // Referrers first: a, then b, then c.
     expect(gcJson().deleted).toEqual([a, b, c]);
-    expect(fs.existsSync(path.join(root, "var/cairn/gcroots/auto/abc"))).toBe(false);
-    await assertConsistent(root);
+    expect(fs.existsSync(path.join(dirs.root, "var/cairn/gcroots/auto/abc"))).toBe(false);
+    await assertConsistent(dirs.root);
   });
 
   it("deleting a profile generation frees exactly the part of its closure no other generation uses", async () => {
-    const [shared, only1, g1, only2, g2] = await addTexts(root, scratch, [
+    const [shared, only1, g1, only2, g2] = await addTexts(dirs.root, dirs.scratch, [
       { name: "shared", text: "shared" },
       { name: "only1", text: "only1" },
       { name: "gen1", text: "g1", refs: [0, 1] },
       { name: "only2", text: "only2" },
       { name: "gen2", text: "g2", refs: [0, 3] },
     ]);
-    const profiles = path.join(root, "var/cairn/profiles");
+    const profiles = path.join(dirs.root, "var/cairn/profiles");
     link(g1!, path.join(profiles, "default-1-link"));
     link(g2!, path.join(profiles, "default-2-link"));
     link("default-2-link", path.join(profiles, "default"));
     expect(gcJson().deleted).toEqual([]);
     fs.unlinkSync(path.join(profiles, "default-1-link"));
     expect(gcJson().deleted.sort()).toEqual([g1!, only1!].sort());
-    expect([shared, only2, g2].every((p) => isValid(root, p!))).toBe(true);
-    await assertConsistent(root);
+    expect([shared, only2, g2].every((p) => isValid(dirs.root, p!))).toBe(true);
+    await assertConsistent(dirs.root);
   });
 
   it("--dry-run prints what gc would delete and deletes nothing; --print-* list roots, live and dead", async () => {
-    const [x, y] = await addTexts(root, scratch, [{ name: "x", text: "x" }, { name: "y", text: "y", refs: [0] }]);
-    const kept = addTree(root, scratch, "kept", "kept");
-    link(kept, path.join(root, "var/cairn/gcroots/kept"));
-    const plain = ok(root, ["gc", "--dry-run"]);
+    const [x, y] = await addTexts(dirs.root, dirs.scratch, [{ name: "x", text: "x" }, { name: "y", text: "y", refs: [0] }]);
+    const kept = addTree(dirs.root, dirs.scratch, "kept", "kept");
+    link(kept, path.join(dirs.root, "var/cairn/gcroots/kept"));
+    const plain = ok(dirs.root, ["gc", "--dry-run"]);
     expect(plain).toBe("2 paths would be deleted, 0.00 MiB would be freed\n");
-    const r = run(root, ["gc", "--dry-run"]);
+    const r = run(dirs.root, ["gc", "--dry-run"]);
     expect(r.stderr).toContain(`would delete '${y}'`);
     const dry = gcJson(["--dry-run"]);
     expect(dry.deleted).toEqual([y, x]);
-    expect(isValid(root, x!) && isValid(root, y!)).toBe(true);
-    expect(ok(root, ["gc", "--print-roots"])).toBe(`${path.join(root, "var/cairn/gcroots/kept")} -> ${kept}\n`);
-    expect(ok(root, ["gc", "--print-live"])).toBe(`${kept}\n`);
-    expect(ok(root, ["gc", "--print-dead"])).toBe([x, y].sort().map((p) => p + "\n").join(""));
+    expect(isValid(dirs.root, x!) && isValid(dirs.root, y!)).toBe(true);
+    expect(ok(dirs.root, ["gc", "--print-roots"])).toBe(`${path.join(dirs.root, "var/cairn/gcroots/kept")} -> ${kept}\n`);
+    expect(ok(dirs.root, ["gc", "--print-live"])).toBe(`${kept}\n`);
+    expect(ok(dirs.root, ["gc", "--print-dead"])).toBe([x, y].sort().map((p) => p + "\n").join(""));
     const real = gcJson();
     expect(real.deleted).toEqual(dry.deleted);
     expect(real.bytesFreed).toBe(dry.bytesFreed);
-    expect(ok(root, ["gc"])).toBe("0 paths deleted, 0.00 MiB freed\n");
+    expect(ok(dirs.root, ["gc"])).toBe("0 paths deleted, 0.00 MiB freed\n");
   });
 
   it("--max-freed stops once the limit is reached", async () => {
     const specs = Array.from({ length: 10 }, (_, i) => ({ name: `m${i}`, text: "m".repeat(1000) + String(i) }));
-    const paths = await addTexts(root, scratch, specs);
+    const paths = await addTexts(dirs.root, dirs.scratch, specs);
     const sizes = new Map(paths.map((p) => [p, sizeOf(p)]));
     const limit = sizes.get(paths[0]!)! * 3 + 1;
     const r = gcJson(["--max-freed", String(limit)]);
     expect(r.deleted.length).toBe(4); // 3 are just under the limit, the 4th crosses it
     expect(r.bytesFreed).toBeGreaterThanOrEqual(limit);
     expect(r.bytesFreed - sizes.get(r.deleted[3]!)!).toBeLessThan(limit);
-    expect(paths.filter((p) => isValid(root, p)).length).toBe(6);
-    expect(run(root, ["gc", "--max-freed", "lots"]).stderr).toMatch(/^cairn: gc: --max-freed 'lots'.*\n$/);
+    expect(paths.filter((p) => isValid(dirs.root, p)).length).toBe(6);
+    expect(run(dirs.root, ["gc", "--max-freed", "lots"]).stderr).toMatch(/^cairn: gc: --max-freed 'lots'.*\n$/);
   });
 
   it("--explain shows the chain from a root, the roots that keep a path, or that it is dead", async () => {
-    const [c, b, a, d] = await addTexts(root, scratch, [
+    const [c, b, a, d] = await addTexts(dirs.root, dirs.scratch, [
       { name: "c", text: "c" },
       { name: "b", text: "b", refs: [0] },
       { name: "a", text: "a", refs: [1] },
       { name: "d", text: "d" },
     ]);
-    const rootLink = path.join(root, "var/cairn/gcroots/app");
+    const rootLink = path.join(dirs.root, "var/cairn/gcroots/app");
     link(a!, rootLink);
-    const e = JSON.parse(ok(root, ["gc", "--explain", c!, "--json"])) as { alive: boolean; chain: string[]; keptBy: { link: string }[] };
+    const e = JSON.parse(ok(dirs.root, ["gc", "--explain", c!, "--json"])) as { alive: boolean; chain: string[]; keptBy: { link: string }[] };
     expect(e.alive).toBe(true);
     expect(e.chain).toEqual([a, b, c]);
     expect(e.keptBy.map((k) => k.link)).toEqual([rootLink]);
-    const text = ok(root, ["gc", "--explain", c!]);
+    const text = ok(dirs.root, ["gc", "--explain", c!]);
     expect(text).toContain(`${rootLink} (direct root)\n  -> ${a}\n  -> ${b}\n  -> ${c}\n`);
-    expect(ok(root, ["gc", "--explain", d!])).toMatch(/is dead: no root reaches it; cairn gc would delete it/);
+    expect(ok(dirs.root, ["gc", "--explain", d!])).toMatch(/is dead: no root reaches it; cairn gc would delete it/);
     // A link to a store path is accepted as PATH.
-    expect(ok(root, ["gc", "--explain", rootLink])).toContain("is alive");
+    expect(ok(dirs.root, ["gc", "--explain", rootLink])).toContain("is alive");
   });
 
   it("--delete-older-than removes old generations (never the current one) before collecting", async () => {
-    const gens = await addTexts(root, scratch, [1, 2, 3, 4].map((n) => ({ name: `gen${n}`, text: `generation ${n}` })));
-    const profiles = path.join(root, "var/cairn/profiles");
+    const gens = await addTexts(dirs.root, dirs.scratch, [1, 2, 3, 4].map((n) => ({ name: `gen${n}`, text: `generation ${n}` })));
+    const profiles = path.join(dirs.root, "var/cairn/profiles");
     const now = Date.now() / 1000;
     const ages = [40, 35, 20, 0]; // days
     gens.forEach((g, i) => {
@@ -146,13 +134,13 @@ describe("cairn gc", () => {
     link("default-2-link", path.join(profiles, "default"));
     const r2 = gcJson(["--delete-older-than", "1d"]);
     expect(r2.generationsRemoved.map((g) => g.number)).toEqual([]);
-    expect(run(root, ["gc", "--delete-older-than", "30"]).stderr).toMatch(/^cairn: gc: --delete-older-than '30'.*\n$/);
-    await assertConsistent(root);
+    expect(run(dirs.root, ["gc", "--delete-older-than", "30"]).stderr).toMatch(/^cairn: gc: --delete-older-than '30'.*\n$/);
+    await assertConsistent(dirs.root);
   });
 
   it("collects orphans: unregistered entries, dead owners' temp dirs and build dirs, not live ones", async () => {
-    addTree(root, scratch, "init", "x");
-    const store = path.join(root, "store");
+    addTree(dirs.root, dirs.scratch, "init", "x");
+    const store = path.join(dirs.root, "store");
     const orphan = path.join(store, "00000000000000000000000000000000-orphan");
     fs.mkdirSync(path.join(orphan, "d"), { recursive: true });
     fs.writeFileSync(path.join(orphan, "d", "f"), "left by a crash");
@@ -163,7 +151,7 @@ describe("cairn gc", () => {
     const liveTmp = path.join(store, `.tmp-${process.pid}-${start}-abcdef`);
     fs.mkdirSync(deadTmp);
     fs.mkdirSync(liveTmp);
-    const builds = path.join(root, "var/cairn/builds");
+    const builds = path.join(dirs.root, "var/cairn/builds");
     fs.mkdirSync(path.join(builds, `${process.pid}-${start + 1}-hello`), { recursive: true });
     fs.mkdirSync(path.join(builds, `${process.pid}-${start}-world`), { recursive: true });
     fs.mkdirSync(path.join(builds, "untagged"), { recursive: true });
@@ -176,27 +164,27 @@ describe("cairn gc", () => {
     expect(fs.readdirSync(builds).sort()).toEqual([`${process.pid}-${start}-world`, "untagged"]);
     expect(fs.existsSync("/etc/passwd")).toBe(true);
     fs.rmdirSync(liveTmp);
-    await assertConsistent(root);
+    await assertConsistent(dirs.root);
   });
 });
 
 describe("cairn why-depends", () => {
   it("prints the shortest chain, and with --precise where each reference is", async () => {
-    const [c, b, a] = await addTexts(root, scratch, [
+    const [c, b, a] = await addTexts(dirs.root, dirs.scratch, [
       { name: "c", text: "c" },
       { name: "b", text: "b", refs: [0] },
       { name: "a", text: "a", refs: [1, 0] },
     ]);
-    expect(ok(root, ["why-depends", a!, c!])).toBe(`${a}\n└───${c}\n`);
-    expect(ok(root, ["why-depends", b!, c!])).toBe(`${b}\n└───${c}\n`);
-    const precise = ok(root, ["why-depends", "--precise", a!, c!]);
+    expect(ok(dirs.root, ["why-depends", a!, c!])).toBe(`${a}\n└───${c}\n`);
+    expect(ok(dirs.root, ["why-depends", b!, c!])).toBe(`${b}\n└───${c}\n`);
+    const precise = ok(dirs.root, ["why-depends", "--precise", a!, c!]);
     expect(precise).toContain(`└───(the path itself): `);
     expect(precise).toContain(path.basename(c!).slice(0, 32));
     expect(precise).toContain(`    → ${c}`);
-    const steps = JSON.parse(ok(root, ["why-depends", "--json", "--precise", a!, c!])) as { path: string; hits?: { file: string; context: string }[] }[];
+    const steps = JSON.parse(ok(dirs.root, ["why-depends", "--json", "--precise", a!, c!])) as { path: string; hits?: { file: string; context: string }[] }[];
     expect(steps.map((s) => s.path)).toEqual([a, c]);
     expect(steps[1]!.hits![0]!.context).toContain(path.basename(c!));
-    const no = run(root, ["why-depends", c!, a!]);
+    const no = run(dirs.root, ["why-depends", c!, a!]);
     expect(no.status).toBe(1);
     expect(no.stderr).toBe(`cairn: why-depends: '${c}' does not depend on '${a}'\n`);
   });
