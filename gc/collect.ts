@@ -139,6 +139,9 @@ export function analyse(store: LocalStore, opts: GcOptions = {}): Analysis {
 export function collectGarbage(store: LocalStore, opts: GcOptions = {}): GcResult {
   const crash = opts.crash ?? (() => {});
   const sync = opts.syncPoints ?? {};
+  // Claims (tombstones) of the last batch, released in the next transaction: one commit per
+  // batch rather than two (each commit is an fsync); whatever is left goes in `finally`.
+  let toRelease: string[] = [];
   takeGcMarker(store);
   try {
     crash("gc.marker");
@@ -163,9 +166,6 @@ export function collectGarbage(store: LocalStore, opts: GcOptions = {}): GcResul
       return result;
     }
     const batchSize = sync.beforeDelete ? 1 : (opts.batchSize ?? DEFAULT_BATCH);
-    // Claims (tombstones) of the previous batch, released in the next transaction: one commit per
-    // batch rather than two (each commit is an fsync).
-    let toRelease: string[] = [];
     let i = 0;
     while (i < reach.dead.length && result.bytesFreed < max) {
       const batch: string[] = [];
@@ -192,6 +192,7 @@ export function collectGarbage(store: LocalStore, opts: GcOptions = {}): GcResul
       }
     }
     releaseClaims(store, toRelease);
+    toRelease = [];
     if (result.bytesFreed < max) {
       collectOrphans(store, result, opts, crash);
       removeUnusedLinks(store);
@@ -200,7 +201,7 @@ export function collectGarbage(store: LocalStore, opts: GcOptions = {}): GcResul
     }
     return result;
   } finally {
-    releaseGcMarker(store);
+    releaseClaims(store, [...toRelease, GC_MARKER]);
   }
 }
 
