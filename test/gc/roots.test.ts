@@ -73,7 +73,10 @@ describe("findRoots", () => {
     // Ours: addText took temp roots on a and b (this process is alive). A "reused pid" one on c,
     // written by hand.
     const c = `${store.storeDir}/${"c".repeat(32)}-c`;
-    store.db.env.transactionSync(() => store.db.tempRoots.put(`${process.pid}-${start + 3}`, c));
+    // A block body: a callback returning put()'s promise would keep lmdb-js's transaction open.
+    store.db.env.transactionSync(() => {
+      store.db.tempRoots.put(`${process.pid}-${start + 3}`, c);
+    });
     const temp = (rs: { kind: string; path: string }[]) => rs.filter((r) => r.kind === "temp").map((r) => r.path).sort();
     expect(temp(findRuntimeRoots(store))).toEqual([a, b].sort());
     // Before sweeping, a gc run would honour all (see sweepStaleTempRoots); after, only ours.

@@ -3,7 +3,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { addTexts, addTree, assertConsistent, isValid, ok, run, scratchPerTest } from "./helpers.js";
+import { addTexts, addTree, assertConsistent, isValid, ok, run, scratchPerTest, spawnClient } from "./helpers.js";
 
 const dirs = scratchPerTest("cairn-gc-sem-");
 
@@ -155,7 +155,18 @@ describe("cairn gc", () => {
     fs.mkdirSync(path.join(builds, `${process.pid}-${start + 1}-hello`), { recursive: true });
     fs.mkdirSync(path.join(builds, `${process.pid}-${start}-world`), { recursive: true });
     fs.mkdirSync(path.join(builds, "untagged"), { recursive: true });
+    // An unregistered entry claimed by a live process (an add between rename and register) stays.
+    const claimedName = "22222222222222222222222222222222-claimed";
+    fs.writeFileSync(path.join(store, claimedName), "being added");
+    const claimer = spawnClient(
+      dirs.root,
+      dirs.scratch,
+      `store.db.env.transactionSync(() => { store.db.claims.put(${JSON.stringify(claimedName)}, { pid: ${process.pid}, start: ${start} }); });`,
+      { T_WAIT: "0" },
+    );
+    expect((await claimer.done).status).toBe(0);
     const r = gcJson();
+    expect(fs.existsSync(path.join(store, claimedName))).toBe(true);
     expect(r.orphans).toEqual(
       expect.arrayContaining([path.basename(orphan), path.basename(deadTmp), path.join(builds, `${process.pid}-${start + 1}-hello`)]),
     );
@@ -164,6 +175,12 @@ describe("cairn gc", () => {
     expect(fs.readdirSync(builds).sort()).toEqual([`${process.pid}-${start}-world`, "untagged"]);
     expect(fs.existsSync("/etc/passwd")).toBe(true);
     fs.rmdirSync(liveTmp);
+    // Once the claim is gone (its owner finished or died), the entry is garbage.
+    const release = spawnClient(dirs.root, dirs.scratch, `store.db.env.transactionSync(() => { store.db.claims.remove(${JSON.stringify(claimedName)}); });`, {
+      T_WAIT: "0",
+    });
+    expect((await release.done).status).toBe(0);
+    expect(gcJson().orphans).toEqual([claimedName]);
     await assertConsistent(dirs.root);
   });
 });
