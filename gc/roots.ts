@@ -6,6 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { LocalStore } from "../store/local-store.js";
 import { GC_MARKER } from "../store/local-store.js";
+import { CairnError } from "../store/format/index.js";
 import { isAlive, parseOwnerTag } from "../store/process-id.js";
 
 export type RootKind = "direct" | "indirect" | "profile" | "temp" | "claim";
@@ -166,4 +167,17 @@ export function findRuntimeRoots(store: LocalStore, opts: { includeDeadOwners?: 
 /** Every root, permanent then runtime. Nix: LocalStore::findRoots(censor = false). */
 export function findRoots(store: LocalStore, opts: FindRootsOptions & { includeDeadOwners?: boolean } = {}): Root[] {
   return [...findPermanentRoots(store, opts), ...findRuntimeRoots(store, opts)];
+}
+
+/** A store path, or a link (./result, a profile) that leads to one. */
+export function toStorePath(store: LocalStore, arg: string): string {
+  if (arg.startsWith(store.storeDir + "/")) {
+    const base = arg.slice(store.storeDir.length + 1).split("/")[0]!;
+    return store.layout.printPath(store.parsePath(`${store.storeDir}/${base}`));
+  }
+  const r = resolveRootLink(store, arg);
+  if (r === "missing" || r === "outside") {
+    throw new CairnError("E_INVALID_PATH", `'${arg}' is not a store path nor a link to one`, { path: arg });
+  }
+  return r;
 }

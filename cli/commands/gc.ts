@@ -6,7 +6,7 @@ import type { LocalStore } from "../../store/local-store.js";
 import { analyse, collectGarbage, releaseGcMarker, takeGcMarker, type GcOptions } from "../../gc/collect.js";
 import { explain } from "../../gc/explain.js";
 import { deleteGenerationsOlderThan, parseOlderThan } from "../../gc/generations.js";
-import { resolveRootLink } from "../../gc/roots.js";
+import { toStorePath } from "../../gc/roots.js";
 import { err, openStore, out, writeAll, type Context } from "../context.js";
 import { storeOptions } from "../options.js";
 
@@ -15,19 +15,6 @@ export function parseBytes(s: string): number {
   const m = /^(\d+)([KMGT]?)$/i.exec(s);
   if (!m) throw new CairnError("E_USAGE", `--max-freed '${s}': expected a number of bytes (suffix K, M, G or T allowed)`, { input: s });
   return Number(m[1]) * 1024 ** " KMGT".indexOf((m[2] || " ").toUpperCase());
-}
-
-/** A store path, or a link (./result, a profile) that leads to one. */
-export function toStorePath(store: LocalStore, arg: string): string {
-  if (arg.startsWith(store.storeDir + "/")) {
-    const base = arg.slice(store.storeDir.length + 1).split("/")[0]!;
-    return store.layout.printPath(store.parsePath(`${store.storeDir}/${base}`));
-  }
-  const r = resolveRootLink(store, arg);
-  if (r === "missing" || r === "outside") {
-    throw new CairnError("E_INVALID_PATH", `'${arg}' is not a store path nor a link to one`, { path: arg });
-  }
-  return r;
 }
 
 const mib = (n: number) => (n / (1024 * 1024)).toFixed(2);

@@ -1,9 +1,9 @@
 // cairn why-depends A B [--precise]  (nix why-depends)
 import type { Command } from "commander";
+import { toStorePath } from "../../gc/roots.js";
 import { whyDepends } from "../../gc/why-depends.js";
 import { openStore, out, type Context } from "../context.js";
 import { storeOptions } from "../options.js";
-import { toStorePath } from "./gc.js";
 
 export function register(program: Command, ctx: Context): void {
   storeOptions(
