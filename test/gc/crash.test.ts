@@ -44,14 +44,17 @@ beforeAll(async () => {
     { name: "dead-3", text: "3", refs: [3] },
   ]);
   const liveTree = addTreeIn(template, "live-tree", "live");
+  // Same files under another name: something for `cairn optimise` to share.
+  const liveCopy = addTreeIn(template, "live-copy", "live");
   const deadTrees = ["d1", "d2", "d3"].map((x) => addTreeIn(template, x, x));
   fs.mkdirSync(path.join(template, "var/cairn/gcroots"), { recursive: true });
   fs.symlinkSync(texts[1]!, path.join(template, "var/cairn/gcroots/b"));
   fs.symlinkSync(liveTree, path.join(template, "var/cairn/gcroots/tree"));
+  fs.symlinkSync(liveCopy, path.join(template, "var/cairn/gcroots/copy"));
   const orphan = path.join(template, "store", "11111111111111111111111111111111-orphan");
   fs.mkdirSync(orphan);
   fs.writeFileSync(path.join(orphan, "f"), "orphan");
-  live = [texts[0]!, texts[1]!, liveTree];
+  live = [texts[0]!, texts[1]!, liveTree, liveCopy];
   deadCount = 3 + deadTrees.length;
 });
 
@@ -104,6 +107,22 @@ describe("gc crash points", () => {
           stats.completed++;
         }
         expect(g.signal === "SIGKILL" || ["gc.orphans-claimed"].includes(point) || hit > 1).toBe(true);
+        await afterKill(r);
+      });
+    }
+  }
+
+  for (const point of ["optimise.linked", "optimise.renamed"]) {
+    for (const hit of HITS) {
+      it(`optimise killed at ${point}:${hit}, then gc`, async () => {
+        const r = freshRoot();
+        const o = await runCairn(["optimise"], { env: env(r, { CAIRN_CRASH_AT: `${point}:${hit}` }) });
+        expect(o.signal, o.stderr).toBe("SIGKILL");
+        stats.killed++;
+        await assertConsistent(r, STORE_DIR);
+        const again = await runCairn(["optimise"], { env: env(r) });
+        expect(again.status, again.stderr).toBe(0);
+        await assertConsistent(r, STORE_DIR);
         await afterKill(r);
       });
     }
