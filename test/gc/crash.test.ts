@@ -14,14 +14,14 @@ import { addTexts, addTree, assertConsistent, envOf, ok } from "./helpers.js";
 const STORE_DIR = "/cairn-gc-crash/store";
 const POINTS = ["gc.marker", "gc.invalidating", "gc.invalidated", "gc.trashed", "gc.removed", "gc.orphans-claimed"];
 const HITS = [1, 2];
-const RANDOM_KILLS = Number(process.env.CAIRN_TEST_GC_KILLS ?? 50);
+const RANDOM_KILLS = Number(process.env.CAIRN_TEST_GC_KILLS ?? 60);
 
 let scratch: string;
 let template: string;
 let live: string[] = [];
 let deadCount = 0;
 let n = 0;
-const stats = { killed: 0, completed: 0 };
+const stats = { killed: 0, completed: 0, randomKilled: 0 };
 
 const env = (root: string, extra: Record<string, string | undefined> = {}) => envOf(root, { CAIRN_STORE_DIR: STORE_DIR, ...extra });
 
@@ -60,7 +60,9 @@ beforeAll(async () => {
 
 afterAll(() => {
   rmTree(scratch);
-  console.log(`gc crash: ${stats.killed} kills, ${stats.completed} runs completed before the point`);
+  console.log(
+    `gc crash: ${stats.killed} kills (${stats.randomKilled} of ${RANDOM_KILLS} random ones landed), ${stats.completed} runs completed before their point`,
+  );
 });
 
 async function addTextsIn(root: string, specs: { name: string; text: string; refs?: number[] }[]): Promise<string[]> {
@@ -135,9 +137,13 @@ describe("gc crash points", () => {
     expect(full.status).toBe(0);
     for (let i = 0; i < RANDOM_KILLS; i++) {
       const r = freshRoot();
-      const at = Math.floor(Math.random() * full.ms * 1.2);
+      // Past node's start-up (~20% of the run) and up to just after the end, so most land in the gc.
+      const at = Math.floor(full.ms * (0.2 + Math.random() * 0.85));
       const g = await runCairn(["gc"], { env: env(r, { CAIRN_TEST_GC_SYNC_3: "/dev/null" }), killAfterMs: at });
-      if (g.killedByUs) stats.killed++;
+      if (g.killedByUs) {
+        stats.killed++;
+        stats.randomKilled++;
+      }
       else expect(g.status, g.stderr).toBe(0);
       await afterKill(r);
       rmTree(r);
