@@ -86,6 +86,8 @@ export function inputClosure(store: LocalStore, drv: Derivation, outputsOf: (drv
       roots.push(o);
     }
   }
+  // Temp roots first, then the validity checks: a concurrent gc keeps what this build reads.
+  store.addTempRoots(roots);
   for (const r of roots) {
     if (!store.isValidPath(r)) throw new CairnError("E_INVALID_PATH", `input '${r}' is not valid`, { path: r });
   }

@@ -36,6 +36,8 @@ export interface BuildSummary {
   /** drvPath -> output name -> path, for the wanted derivations. */
   outputs: Map<string, Map<string, string>>;
   built: string[];
+  /** The output paths this run registered. */
+  builtOutputs: string[];
   failed: { drvPath: string; error: CairnError; kind: FailureKind }[];
   skipped: string[];
 }
@@ -48,7 +50,7 @@ export async function buildDerivations(store: LocalStore, wanted: readonly strin
   const force = opts.check ? new Set(wanted) : new Set<string>();
   const plan = makePlan(wanted, (p) => readDerivation(store, p), (p) => store.isValidPath(p), force, opts.knownOutputs);
   ev.planned?.(plan.nodes);
-  const summary: BuildSummary = { outputs: new Map(), built: [], failed: [], skipped: [] };
+  const summary: BuildSummary = { outputs: new Map(), built: [], builtOutputs: [], failed: [], skipped: [] };
   for (const w of wanted) summary.outputs.set(w, plan.outputsOf.get(w)!);
 
   const buildsDir = path.join(store.layout.root, "var/cairn/builds");
@@ -112,12 +114,14 @@ export async function buildDerivations(store: LocalStore, wanted: readonly strin
     }
     try {
       ev.started?.(drvPath);
+      store.addTempRoot(drvPath);
       const inputs = inputClosure(store, node.drv, (p) => plan.outputsOf.get(p) ?? new Map());
       await runGoal(store, buildsDir, drvPath, node.drv, inputs, missing, settings, {
         log: (d, l) => ev.log?.(d, l),
         note: (d, t) => ev.note?.(d, t),
       });
       summary.built.push(drvPath);
+      if (!check) summary.builtOutputs.push(...missing);
       ev.finished?.(drvPath, check ? "checked" : "built");
     } finally {
       store.releaseClaims(claimed);

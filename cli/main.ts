@@ -31,6 +31,9 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   "diff-closures": () => import("./commands/diff-closures.js"),
 
   // gc
+  gc: () => import("./commands/gc.js"),
+  "why-depends": () => import("./commands/why-depends.js"),
+  optimise: () => import("./commands/optimise.js"),
 
   // binary caches
 

@@ -98,6 +98,11 @@ export async function runBuild(ctx: Context, store: LocalStore, drvPaths: readon
     return buildDerivations(store, drvPaths, opts);
   });
   progress.finish({ built: summary.built.length, failed: summary.failed.length, skipped: summary.skipped.length });
+  if (ctx.env.CAIRN_AUTO_OPTIMISE === "1" && summary.builtOutputs.length > 0) {
+    // As Nix's auto-optimise-store: hard-link the new outputs' files with identical ones.
+    const { optimiseStore } = await import("../gc/optimise.js");
+    optimiseStore(store, { paths: summary.builtOutputs });
+  }
   if (summary.failed.length > 0) {
     const first = summary.failed[0]!;
     const n = summary.failed.length;

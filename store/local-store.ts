@@ -95,6 +95,9 @@ export class LocalStore {
     private readonly hooks: StoreHooks,
   ) {}
 
+  /** Paths this process holds temp roots on (so each costs one LMDB write at most). */
+  private readonly tempRootsHeld = new Set<string>();
+
   get storeDir(): string {
     return this.layout.storeDir;
   }
@@ -113,6 +116,7 @@ export class LocalStore {
   }
 
   async close(): Promise<void> {
+    this.dropTempRoots();
     await this.db.close();
   }
 
@@ -149,7 +153,9 @@ export class LocalStore {
   /** Valid paths that refer to `p` (excluding `p` itself). */
   queryReferrers(p: string): string[] {
     const out: string[] = [];
-    for (const r of this.db.referrers.getValues(p)) if (r !== p && this.isValidPath(r)) out.push(r);
+    // Materialised first: lmdb-js iterators share their key buffer with get(), which isValidPath
+    // calls; interleaving them decodes garbage keys (seen as a BigInt RangeError in the gc).
+    for (const r of [...this.db.referrers.getValues(p)]) if (r !== p && this.isValidPath(r)) out.push(r);
     return out.sort(compareUtf8);
   }
 
@@ -377,6 +383,7 @@ export class LocalStore {
       }
       this.crash("add.written");
       const p = this.layout.printPath(sp);
+      this.addTempRoot(p); // before the validity check, so a gc cannot take `p` from under the caller
       if (this.claim(p, tmp) === "valid") {
         removeTree(tmp);
         return p;
@@ -411,6 +418,7 @@ export class LocalStore {
     const refs = [...new Set(references)].sort(compareUtf8);
     const sp = makeTextPath(this.storeDir, name, hashBytes("sha256", bytes).bytes, refs.map((r) => this.parsePath(r)));
     const p = this.layout.printPath(sp);
+    this.addTempRoot(p); // before the validity check, so a gc cannot take `p` from under the caller
     if (this.isValidPath(p)) return p;
     // Refused before anything is written (registration re-checks inside its transaction).
     this.checkReferencesValid(p, refs);
@@ -430,6 +438,7 @@ export class LocalStore {
       throw new CairnError("E_BAD_HASH", `NAR hash of '${p}' must be sha256, not ${expected.narHash.algo}`, { path: p });
     }
     for (const r of expected.references ?? []) this.parsePath(r);
+    this.addTempRoot(p); // before the validity check, so a gc cannot take `p` from under the caller
     if (this.isValidPath(p)) return p;
     this.checkReferencesValid(p, expected.references ?? []);
     const tmp = this.newTemp();
@@ -509,6 +518,8 @@ export class LocalStore {
    * references must be valid or among the items. Returns how many were written.
    */
   addTextObjects(items: readonly TextObject[]): number {
+    // Before the validity checks, so a gc cannot take a path from under the caller (one write).
+    this.addTempRoots(items.map((i) => i.path));
     const todo = new Map<string, TextObject>();
     for (const it of items) if (!todo.has(it.path) && !this.isValidPath(it.path)) todo.set(it.path, it);
     if (todo.size === 0) return 0;
@@ -740,11 +751,56 @@ export class LocalStore {
     removeTree(o.tmp);
   }
 
+  // ---- temp roots (Nix: LocalStore::addTempRoot, gc.cc) ----------------------------------------
+  //
+  // A temp root keeps a path (and, through referrers, its closure) from the gc while this process
+  // uses it. They live in LMDB under this process's `<pid>-<start>` tag: write transactions are
+  // serialised across processes, so "take a temp root, then check validity" here and "re-check
+  // temp roots, then invalidate" in the gc are linearizable, with no lock files or socket
+  // (RELIABILITY.md §2.3). A dead owner's roots (pid gone or reused with another start time) are
+  // swept by the next gc when it starts.
+
+  /** Keep `p` alive until this process ends. Take it before checking that `p` is valid. */
+  addTempRoot(p: string): void {
+    this.addTempRoots([p]);
+  }
+
+  /** `addTempRoot` for many paths in one transaction. */
+  addTempRoots(paths: Iterable<string>): void {
+    const todo = [...new Set(paths)].filter((p) => !this.tempRootsHeld.has(p));
+    if (todo.length === 0) return;
+    const tag = ownerTag();
+    this.db.env.transactionSync(() => {
+      for (const p of todo) this.db.tempRoots.put(tag, p);
+    });
+    for (const p of todo) this.tempRootsHeld.add(p);
+  }
+
+  /**
+   * Drop this process's temp roots (at close). Not while a gc runs: a gc honours every temp root
+   * it sees until its sweep ends (Nix's gc remembers the roots clients sent it), and a root made
+   * from our temp root (a profile generation, ./result) may have appeared after its root scan.
+   * That gc's successor sweeps them, as we are dead by then.
+   */
+  private dropTempRoots(): void {
+    if (this.tempRootsHeld.size === 0) return;
+    const me = selfId();
+    this.db.env.transactionSync(() => {
+      const m = this.db.claims.get(GC_MARKER);
+      if (m !== undefined && !(m.pid === me.pid && m.start === me.start) && isAlive(m)) return;
+      this.db.tempRoots.remove(ownerTag(me));
+    });
+    this.tempRootsHeld.clear();
+  }
+
   /** Replace the recorded metadata of a valid path (used by verify to record repairs). */
   updatePathInfo(info: PathInfo): void {
     this.registerValidPaths([info]);
   }
 }
+
+/** Claims key under which a running `cairn gc` marks itself (Nix: the exclusive gc.lock). */
+export const GC_MARKER = "gc:marker";
 
 function lexists(p: string): boolean {
   try {

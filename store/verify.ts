@@ -47,7 +47,30 @@ interface CanonIssue {
 const SLASH = Buffer.from("/");
 const child = (p: Buffer, n: Buffer) => Buffer.concat([p, SLASH, n]);
 
-function canonicalIssues(rootPath: string, storeUid: number): CanonIssue[] {
+/**
+ * Inodes of `ROOT/store/.links` (optimise's pool, Nix's .links): a store file may have more than
+ * one link only when it is one of these.
+ */
+function linkedInodes(realStoreDir: string): Set<number> {
+  const inodes = new Set<number>();
+  const dir = path.join(realStoreDir, ".links");
+  let names: string[] = [];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return inodes;
+  }
+  for (const n of names) {
+    try {
+      inodes.add(fs.lstatSync(path.join(dir, n)).ino);
+    } catch {
+      /* removed by a concurrent gc */
+    }
+  }
+  return inodes;
+}
+
+function canonicalIssues(rootPath: string, storeUid: number, linked: Set<number> = new Set()): CanonIssue[] {
   const issues: CanonIssue[] = [];
   const root = Buffer.from(rootPath);
   // Buffer paths: entry names need not be UTF-8.
@@ -61,7 +84,7 @@ function canonicalIssues(rootPath: string, storeUid: number): CanonIssue[] {
       if (perm !== 0o555) issues.push({ file: rel, why: `directory mode ${perm.toString(8)}, expected 555` });
     } else if (st.isFile()) {
       if (perm !== 0o444 && perm !== 0o555) issues.push({ file: rel, why: `file mode ${perm.toString(8)}, expected 444 or 555` });
-      if (st.nlink > 1) issues.push({ file: rel, why: `has ${st.nlink} hard links` });
+      if (st.nlink > 1 && !linked.has(st.ino)) issues.push({ file: rel, why: `has ${st.nlink} hard links` });
     } else {
       issues.push({ file: rel, why: "unsupported file type" });
     }
@@ -118,6 +141,7 @@ export function verifyStore(store: LocalStore, opts: VerifyOptions = {}): Verify
   }
   infos.sort((a, b) => compareUtf8(a.path, b.path));
   const storeUid = fs.statSync(store.layout.realStoreDir).uid;
+  const linked = opts.checkContents ? linkedInodes(store.layout.realStoreDir) : new Set<number>();
   let done = 0;
   for (const info of infos) {
     opts.onProgress?.(done++, infos.length, info.path);
@@ -173,12 +197,12 @@ export function verifyStore(store: LocalStore, opts: VerifyOptions = {}): Verify
       problems.push({ path: info.path, kind: "size-mismatch", detail: `NAR size ${size}, recorded ${info.narSize}`, repaired: false });
       continue;
     }
-    const issues = canonicalIssues(real, storeUid);
+    const issues = canonicalIssues(real, storeUid, linked);
     if (issues.length > 0) {
       let repaired = false;
       if (opts.repair && issues.every((i) => !i.why.startsWith("owned") && !i.why.startsWith("unsupported"))) {
         recanonicalise(real);
-        repaired = canonicalIssues(real, storeUid).length === 0;
+        repaired = canonicalIssues(real, storeUid, linked).length === 0;
       }
       problems.push({
         path: info.path,
@@ -192,7 +216,7 @@ export function verifyStore(store: LocalStore, opts: VerifyOptions = {}): Verify
   const garbage: string[] = [];
   if (opts.paths === undefined) {
     for (const name of fs.readdirSync(store.layout.realStoreDir)) {
-      if (name === ".trash") continue;
+      if (name === ".trash" || name === ".links") continue;
       if (name.startsWith(".tmp-")) {
         const owner = parseOwnerTag(name.slice(5));
         if (owner !== undefined && isAlive(owner)) continue;

@@ -352,6 +352,13 @@ export async function checkStore(opts: CheckOptions): Promise<StoreCheck> {
   } catch {
     /* reported per path below */
   }
+  // I5 allows more than one link only for files `cairn optimise` shared through ROOT/store/.links.
+  const linkedInodes = new Set<number>();
+  try {
+    for (const n of fs.readdirSync(path.join(realStore, ".links"))) linkedInodes.add(fs.lstatSync(path.join(realStore, ".links", n)).ino);
+  } catch {
+    /* no .links */
+  }
   for (const info of valid.values()) {
     const base = info.path.slice(storeDir.length + 1);
     const real = path.join(realStore, base);
@@ -392,7 +399,7 @@ export async function checkStore(opts: CheckOptions): Promise<StoreCheck> {
         if (perm !== 0o555) violations.push(`I5: '${rel}': directory mode ${perm.toString(8)}`);
       } else if (s.isFile()) {
         if (perm !== 0o444 && perm !== 0o555) violations.push(`I5: '${rel}': file mode ${perm.toString(8)}`);
-        if (s.nlink !== 1) violations.push(`I5: '${rel}': ${s.nlink} hard links`);
+        if (s.nlink !== 1 && !linkedInodes.has(s.ino)) violations.push(`I5: '${rel}': ${s.nlink} hard links`);
       } else if (!s.isSymbolicLink()) {
         violations.push(`I5: '${rel}': not a regular file, directory or symlink`);
       }
@@ -402,6 +409,6 @@ export async function checkStore(opts: CheckOptions): Promise<StoreCheck> {
     };
     walk(real);
   }
-  const unregistered = names.filter((n) => n !== ".trash" && !valid.has(`${storeDir}/${n}`)).sort();
+  const unregistered = names.filter((n) => n !== ".trash" && n !== ".links" && !valid.has(`${storeDir}/${n}`)).sort();
   return { valid, violations, unregistered };
 }

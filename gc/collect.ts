@@ -1,0 +1,454 @@
+// The garbage collector's sweep: the only code in cairn that deletes store objects. Nix:
+// LocalStore::collectGarbage, deletePathRecursive, removeUnusedLinks in src/libstore/gc.cc.
+//
+// Order per batch of dead paths (RELIABILITY.md §2.3): one LMDB write transaction re-checks each
+// path (still valid, no temp root, no live claim, no valid referrer), removes its registration
+// and claims it for the gc (the claim is the tombstone: a writer that wants the path back waits
+// for it); commit; rename the files into ROOT/store/.trash and fsync the store dir; drop the
+// claims; delete the trash without following symlinks. A crash at any step leaves unregistered
+// garbage (collected next time) and never a valid path without files.
+import fs from "node:fs";
+import path from "node:path";
+import { randomBytes } from "node:crypto";
+import { CairnError } from "../store/format/index.js";
+import { GC_MARKER, type LocalStore } from "../store/local-store.js";
+import { isAlive, parseOwnerTag, selfId } from "../store/process-id.js";
+import { removeTree } from "../store/remove-tree.js";
+import { fsyncDir } from "../store/syncfs.js";
+import { findRoots, sweepStaleTempRoots, type Root } from "./roots.js";
+import { computeReachability, type Reachability, type StoreGraph } from "./reachability.js";
+
+export interface SyncPoints {
+  /** CAIRN_TEST_GC_SYNC_1: read (until EOF) right after the gc marker is taken. */
+  afterMarker?: string;
+  /** CAIRN_TEST_GC_SYNC_2: read after the root scan. */
+  afterRoots?: string;
+  /** CAIRN_TEST_GC_SYNC_3: read before each deletion (batches become one path each). */
+  beforeDelete?: string;
+}
+
+export interface GcOptions {
+  /** Compute and report, delete nothing (not even dead indirect roots or stale temp roots). */
+  dryRun?: boolean;
+  /** Stop once this many bytes are freed (Nix --max-freed). */
+  maxFreed?: number;
+  keepDerivations?: boolean;
+  keepOutputs?: boolean;
+  syncPoints?: SyncPoints;
+  /** Named crash points (CAIRN_CRASH_AT), as the store's hooks. */
+  crash?: (point: string) => void;
+  /** One line per deleted path (or, dry, per path that would be). */
+  onDelete?: (ev: { path: string; bytes: number; kind: "path" | "orphan" }) => void;
+  /** Paths per deleting transaction. */
+  batchSize?: number;
+}
+
+export interface GcResult {
+  /** Valid paths deleted (or that would be, dry), in deletion order. */
+  deleted: string[];
+  /** Unregistered entries removed from the store dir (names), stale temp/build dirs included. */
+  orphans: string[];
+  bytesFreed: number;
+  /** Dead at the scan but kept at the re-check, and why. */
+  kept: { path: string; why: "temp-root" | "claim" | "referrer" }[];
+  roots: Root[];
+  liveCount: number;
+}
+
+const SLEEP = new Int32Array(new SharedArrayBuffer(4));
+// Paths per deleting transaction: each commit costs an fsync (~10-30 ms here), so 20k paths in
+// 512-path batches spent ~2 s committing; tombstone claims stay held for one batch only.
+const DEFAULT_BATCH = 4096;
+
+/** Block until a test opens the FIFO for writing and closes it (Nix's _NIX_TEST_GC_SYNC_*). */
+function syncPoint(fifo: string | undefined): void {
+  if (fifo === undefined || fifo === "") return;
+  fs.readFileSync(fifo);
+}
+
+/** The gc marker: one collector at a time (Nix: gc.lock held exclusively). Waits for a live one. */
+export function takeGcMarker(store: LocalStore): void {
+  const me = selfId();
+  for (let delay = 5; ; delay = Math.min(delay * 2, 200)) {
+    const got = store.db.env.transactionSync(() => {
+      const m = store.db.claims.get(GC_MARKER);
+      if (m !== undefined && !(m.pid === me.pid && m.start === me.start) && isAlive(m)) return false;
+      store.db.claims.put(GC_MARKER, { pid: me.pid, start: me.start });
+      return true;
+    });
+    if (got) return;
+    Atomics.wait(SLEEP, 0, 0, delay);
+  }
+}
+
+export function releaseGcMarker(store: LocalStore): void {
+  releaseClaims(store, [GC_MARKER]);
+}
+
+function releaseClaims(store: LocalStore, keys: readonly string[]): void {
+  if (keys.length === 0) return;
+  const me = selfId();
+  store.db.env.transactionSync(() => {
+    for (const k of keys) {
+      const c = store.db.claims.get(k);
+      if (c !== undefined && c.pid === me.pid && c.start === me.start) store.db.claims.remove(k);
+    }
+  });
+}
+
+/** The reference graph of every valid path, with derivers and known derivation outputs. */
+export function loadGraph(store: LocalStore): StoreGraph & { sizes: Map<string, number> } {
+  const references = new Map<string, readonly string[]>();
+  const derivers = new Map<string, string>();
+  const sizes = new Map<string, number>();
+  for (const info of store.allValidPaths()) {
+    references.set(info.path, info.references);
+    sizes.set(info.path, info.narSize);
+    if (info.deriver !== undefined) derivers.set(info.path, info.deriver);
+  }
+  const outputs = new Map<string, string[]>();
+  for (const { key, value } of store.db.drvOutputs.getRange({ snapshot: false })) {
+    const drv = key.slice(0, key.lastIndexOf("!"));
+    let l = outputs.get(drv);
+    if (l === undefined) outputs.set(drv, (l = []));
+    l.push(value);
+  }
+  return { references, derivers, outputs, sizes };
+}
+
+export interface Analysis {
+  roots: Root[];
+  graph: ReturnType<typeof loadGraph>;
+  reach: Reachability;
+}
+
+/** Roots and the live/dead split, without deleting anything. */
+export function analyse(store: LocalStore, opts: GcOptions = {}): Analysis {
+  // A deleting gc has swept dead owners' temp roots already: all left are honoured (see there).
+  const roots = findRoots(store, { removeDeadIndirect: !opts.dryRun, includeDeadOwners: !opts.dryRun });
+  const graph = loadGraph(store);
+  const reach = computeReachability(
+    roots.map((r) => r.path),
+    graph,
+    { keepDerivations: opts.keepDerivations, keepOutputs: opts.keepOutputs },
+  );
+  return { roots, graph, reach };
+}
+
+/** `cairn gc`. Nix: LocalStore::collectGarbage (gcDeleteDead, or gcReturnDead when dry). */
+export function collectGarbage(store: LocalStore, opts: GcOptions = {}): GcResult {
+  const crash = opts.crash ?? (() => {});
+  const sync = opts.syncPoints ?? {};
+  // Claims (tombstones) of the last batch, released in the next transaction: one commit per
+  // batch rather than two (each commit is an fsync); whatever is left goes in `finally`.
+  let toRelease: string[] = [];
+  takeGcMarker(store);
+  try {
+    crash("gc.marker");
+    if (!opts.dryRun) sweepStaleTempRoots(store);
+    syncPoint(sync.afterMarker);
+    const { roots, graph, reach } = analyse(store, opts);
+    syncPoint(sync.afterRoots);
+    const result: GcResult = { deleted: [], orphans: [], bytesFreed: 0, kept: [], roots, liveCount: reach.live.size };
+    const max = opts.maxFreed ?? Infinity;
+    if (opts.dryRun) {
+      for (const p of reach.dead) {
+        if (result.bytesFreed >= max) break;
+        const bytes = graph.sizes.get(p) ?? 0;
+        result.deleted.push(p);
+        result.bytesFreed += bytes;
+        opts.onDelete?.({ path: p, bytes, kind: "path" });
+      }
+      for (const o of findOrphans(store)) {
+        result.orphans.push(o);
+        opts.onDelete?.({ path: `${store.storeDir}/${o}`, bytes: 0, kind: "orphan" });
+      }
+      return result;
+    }
+    const batchSize = sync.beforeDelete ? 1 : (opts.batchSize ?? DEFAULT_BATCH);
+    let i = 0;
+    while (i < reach.dead.length && result.bytesFreed < max) {
+      const batch: string[] = [];
+      let planned = result.bytesFreed;
+      while (i < reach.dead.length && batch.length < batchSize && planned < max) {
+        const p = reach.dead[i++]!;
+        batch.push(p);
+        planned += graph.sizes.get(p) ?? 0;
+      }
+      syncPoint(sync.beforeDelete);
+      const gone = invalidateBatch(store, batch, result, crash, toRelease);
+      toRelease = [];
+      crash("gc.invalidated");
+      const trashed = unlinkOrTrash(store, gone.map((p) => path.basename(p)));
+      crash("gc.trashed");
+      toRelease = gone.map((p) => path.basename(p));
+      for (const t of trashed) removeTree(t);
+      crash("gc.removed");
+      for (const p of gone) {
+        const bytes = graph.sizes.get(p) ?? 0;
+        result.deleted.push(p);
+        result.bytesFreed += bytes;
+        opts.onDelete?.({ path: p, bytes, kind: "path" });
+      }
+    }
+    releaseClaims(store, toRelease);
+    toRelease = [];
+    if (result.bytesFreed < max) {
+      collectOrphans(store, result, opts, crash);
+      removeUnusedLinks(store);
+      collectStaleBuildDirs(store, result, opts);
+      emptyTrash(store);
+    }
+    return result;
+  } finally {
+    releaseClaims(store, [...toRelease, GC_MARKER]);
+  }
+}
+
+/**
+ * One transaction: re-check and unregister each path of `batch` (in order, so a referrer earlier
+ * in the batch is gone before its reference is checked). Returns the paths unregistered.
+ */
+function invalidateBatch(
+  store: LocalStore,
+  batch: readonly string[],
+  result: GcResult,
+  crash: (p: string) => void,
+  release: readonly string[],
+): string[] {
+  const { db } = store;
+  const me = selfId();
+  return db.env.transactionSync(() => {
+    for (const k of release) {
+      const c = db.claims.get(k);
+      if (c !== undefined && c.pid === me.pid && c.start === me.start) db.claims.remove(k);
+    }
+    // Every temp root present is honoured: dead owners' were swept when this gc started, so any
+    // left belong to processes that were alive since (Nix's gc likewise keeps what clients sent).
+    const tempRooted = new Set<string>();
+    for (const v of db.tempRoots.getRange()) tempRooted.add(v.value);
+    const gone: string[] = [];
+    for (const p of batch) {
+      const base = path.basename(p);
+      const hashPart = base.slice(0, 32);
+      const info = db.paths.get(hashPart);
+      if (info === undefined || info.path !== p) continue; // already gone (another writer's repair)
+      if (tempRooted.has(p)) {
+        result.kept.push({ path: p, why: "temp-root" });
+        continue;
+      }
+      const c = db.claims.get(base);
+      if (c !== undefined && !(c.pid === me.pid && c.start === me.start) && isAlive(c)) {
+        result.kept.push({ path: p, why: "claim" });
+        continue;
+      }
+      let referred = false;
+      // Materialised first: an lmdb-js iterator's key buffer is shared with get(), which the loop
+      // calls (reading a key after a get() decodes garbage).
+      for (const r of [...db.referrers.getValues(p)]) {
+        if (r === p) continue;
+        const ri = db.paths.get(path.basename(r).slice(0, 32));
+        if (ri !== undefined && ri.path === r) {
+          referred = true;
+          break;
+        }
+      }
+      if (referred) {
+        result.kept.push({ path: p, why: "referrer" });
+        continue;
+      }
+      for (const r of info.references) db.referrers.remove(r, p);
+      db.referrers.remove(p);
+      if (p.endsWith(".drv")) {
+        const keys = [...db.drvOutputs.getKeys({ start: `${p}!`, end: `${p}!\uffff` })];
+        for (const key of keys) db.drvOutputs.remove(key);
+      }
+      db.paths.remove(hashPart);
+      // The tombstone: a writer adding `p` again waits until the old files are out of the way.
+      db.claims.put(base, { pid: me.pid, start: me.start });
+      gone.push(p);
+    }
+    crash("gc.invalidating"); // killed here: LMDB drops the whole transaction
+    return gone;
+  });
+}
+
+/**
+ * Take store entries away from their names: a file or symlink by unlinking it (atomic: no reader
+ * sees part of it), a directory by renaming it into the trash (its contents go later). Then fsync
+ * the store dir once. Returns the trash entries to delete. A missing entry is skipped.
+ */
+function unlinkOrTrash(store: LocalStore, names: readonly string[]): string[] {
+  const { realStoreDir, trashDir } = store.layout;
+  // In inode order, as coreutils' rm does for big directories: ext4 then touches its inode
+  // table and bitmaps in sequence instead of at random (the dead set comes in reference order).
+  const entries: { n: string; ino: number; dir: boolean }[] = [];
+  for (const n of names) {
+    try {
+      const st = fs.lstatSync(path.join(realStoreDir, n));
+      entries.push({ n, ino: st.ino, dir: st.isDirectory() });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw gcError(`cannot delete '${n}'`, e);
+    }
+  }
+  entries.sort((a, b) => a.ino - b.ino);
+  const out: string[] = [];
+  let changed = false;
+  for (const { n, dir } of entries) {
+    const p = path.join(realStoreDir, n);
+    try {
+      if (!dir) {
+        fs.unlinkSync(p);
+      } else {
+        const t = path.join(trashDir, `${n}-${randomBytes(4).toString("hex")}`);
+        fs.renameSync(p, t);
+        out.push(t);
+      }
+      changed = true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw gcError(`cannot delete '${n}'`, e);
+    }
+  }
+  if (changed) fsyncDir(realStoreDir);
+  return out;
+}
+
+/** The names in `dir`, or none when it does not exist (yet). */
+function namesIn(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+function gcError(what: string, e: unknown): CairnError {
+  return new CairnError("E_GC", `${what}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, {});
+}
+
+/** Entries of the store dir that no valid path and no live writer owns (names). */
+export function findOrphans(store: LocalStore): string[] {
+  const out: string[] = [];
+  for (const name of fs.readdirSync(store.layout.realStoreDir)) {
+    if (name.startsWith(".tmp-")) {
+      const owner = parseOwnerTag(name.slice(5));
+      if (owner !== undefined && !isAlive(owner)) out.push(name);
+      continue;
+    }
+    if (name.startsWith(".")) continue; // .trash, .links and other bookkeeping
+    const info = store.db.paths.get(name.slice(0, 32));
+    if (info !== undefined && info.path === `${store.storeDir}/${name}`) continue;
+    out.push(name);
+  }
+  return out;
+}
+
+/** Sum of file sizes below `p`, never following symlinks (what deleting it frees, roughly). */
+function treeBytes(p: string): number {
+  let total = 0;
+  const stack = [p];
+  while (stack.length > 0) {
+    const q = stack.pop()!;
+    let st: fs.Stats;
+    try {
+      st = fs.lstatSync(q);
+    } catch {
+      continue;
+    }
+    if (st.isDirectory()) {
+      try {
+        for (const n of fs.readdirSync(q)) stack.push(path.join(q, n));
+      } catch {
+        /* unreadable: counted as empty */
+      }
+    } else if (st.nlink <= 1) total += st.size; // a hard-linked file frees nothing yet
+  }
+  return total;
+}
+
+/** Unregistered entries (crash leftovers, dead writers' temp dirs), each claimed while removed. */
+function collectOrphans(store: LocalStore, result: GcResult, opts: GcOptions, crash: (p: string) => void): void {
+  const { db } = store;
+  const me = selfId();
+  const names = findOrphans(store);
+  for (let i = 0; i < names.length; i += DEFAULT_BATCH) {
+    const batch = names.slice(i, i + DEFAULT_BATCH);
+    // Re-check inside a transaction and claim: a writer renames its object into place while
+    // holding its claim, so with the claim ours no writer can be between rename and register.
+    const mine = db.env.transactionSync(() => {
+      const tempRooted = new Set<string>();
+      for (const v of db.tempRoots.getRange()) tempRooted.add(v.value);
+      const ok: string[] = [];
+      for (const n of batch) {
+        if (n.startsWith(".tmp-")) {
+          ok.push(n); // owner dead: only it would ever use that name
+          continue;
+        }
+        const info = db.paths.get(n.slice(0, 32));
+        if (info !== undefined && info.path === `${store.storeDir}/${n}`) continue;
+        if (tempRooted.has(`${store.storeDir}/${n}`)) continue;
+        const c = db.claims.get(n);
+        if (c !== undefined && !(c.pid === me.pid && c.start === me.start) && isAlive(c)) continue;
+        db.claims.put(n, { pid: me.pid, start: me.start });
+        ok.push(n);
+      }
+      return ok;
+    });
+    crash("gc.orphans-claimed");
+    const sizes = mine.map((n) => treeBytes(path.join(store.layout.realStoreDir, n)));
+    const trashed = unlinkOrTrash(store, mine);
+    releaseClaims(store, mine.filter((n) => !n.startsWith(".tmp-")));
+    for (const t of trashed) removeTree(t);
+    mine.forEach((n, k) => {
+      result.orphans.push(n);
+      result.bytesFreed += sizes[k]!;
+      opts.onDelete?.({ path: `${store.storeDir}/${n}`, bytes: sizes[k]!, kind: "orphan" });
+    });
+  }
+}
+
+/** Where builds keep their working directories: ROOT/var/cairn/builds/<owner tag>… */
+export function buildsDir(store: LocalStore): string {
+  return path.join(store.layout.root, "var/cairn/builds");
+}
+
+/** The owner tag in a build dir's name (`<pid>-<start>…`, optionally after a `.tmp-`-like prefix). */
+export function buildDirOwner(name: string) {
+  const m = /^[^\d]*(\d+-\d+(?:-|$).*)$/.exec(name);
+  return m ? parseOwnerTag(m[1]!) : undefined;
+}
+
+/** Build directories whose owner is dead. Nix deletes `tmp-*` dirs it can lock; same idea. */
+function collectStaleBuildDirs(store: LocalStore, result: GcResult, opts: GcOptions): void {
+  const dir = buildsDir(store);
+  for (const n of namesIn(dir)) {
+    const owner = buildDirOwner(n);
+    if (owner === undefined || isAlive(owner)) continue;
+    const p = path.join(dir, n);
+    const bytes = treeBytes(p);
+    removeTree(p);
+    result.bytesFreed += bytes;
+    result.orphans.push(p);
+    opts.onDelete?.({ path: p, bytes, kind: "orphan" });
+  }
+}
+
+/** `.links` entries no store file uses any more (link count 1). Nix: removeUnusedLinks. */
+function removeUnusedLinks(store: LocalStore): void {
+  const dir = path.join(store.layout.realStoreDir, ".links");
+  for (const n of namesIn(dir)) {
+    const p = path.join(dir, n);
+    try {
+      // A concurrent optimise that links to it after this check keeps its own link: only the
+      // sharing is lost, never content.
+      if (fs.lstatSync(p).nlink === 1) fs.unlinkSync(p);
+    } catch {
+      /* gone already */
+    }
+  }
+}
+
+function emptyTrash(store: LocalStore): void {
+  for (const n of namesIn(store.layout.trashDir)) removeTree(path.join(store.layout.trashDir, n));
+}
+

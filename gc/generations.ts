@@ -1,0 +1,121 @@
+// Deleting old profile generations before a collection (`cairn gc --delete-older-than Nd`), read
+// straight from the layout: `profiles/<name>` -> `<name>-<N>-link` -> store path. gc does not
+// import profiles/ (DESIGN.md §1). Nix: nix-collect-garbage's removeOldGenerations and
+// deleteGenerationsOlderThan in src/libstore/profiles.cc.
+import fs from "node:fs";
+import path from "node:path";
+import { CairnError } from "../store/format/index.js";
+
+export interface Generation {
+  profile: string;
+  number: number;
+  link: string;
+  /** Seconds since the epoch: when the generation link was made (its lstat mtime, as Nix). */
+  created: number;
+}
+
+/** `Nd` -> seconds. Nix accepts only days here too. */
+export function parseOlderThan(spec: string): number {
+  const m = /^(\d+)d$/.exec(spec);
+  if (!m) throw new CairnError("E_USAGE", `--delete-older-than '${spec}': expected a number of days such as 30d`, { input: spec });
+  return Number(m[1]) * 86400;
+}
+
+/** Every profile below `profilesDir` (recursively): the link and its current generation number. */
+export function listProfiles(profilesDir: string): { profile: string; current: number | undefined; generations: Generation[] }[] {
+  const out: { profile: string; current: number | undefined; generations: Generation[] }[] = [];
+  const stack = [profilesDir];
+  while (stack.length > 0) {
+    const dir = stack.pop()!;
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    const gens = new Map<string, Generation[]>();
+    const links = new Map<string, string>();
+    for (const e of entries) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) {
+        stack.push(p);
+        continue;
+      }
+      if (!e.isSymbolicLink()) continue;
+      const m = /^(.+)-(\d+)-link$/.exec(e.name);
+      if (m) {
+        let created = 0;
+        try {
+          created = Math.floor(fs.lstatSync(p).mtimeMs / 1000);
+        } catch {
+          continue;
+        }
+        const l = gens.get(m[1]!) ?? [];
+        l.push({ profile: path.join(dir, m[1]!), number: Number(m[2]), link: p, created });
+        gens.set(m[1]!, l);
+      } else if (!e.name.endsWith(".tmp")) {
+        try {
+          links.set(e.name, fs.readlinkSync(p));
+        } catch {
+          /* raced with a switch */
+        }
+      }
+    }
+    for (const [name, generations] of gens) {
+      const target = links.get(name);
+      const cm = target === undefined ? null : new RegExp(`^(?:.*/)?${escapeRe(name)}-(\\d+)-link$`).exec(target);
+      generations.sort((a, b) => a.number - b.number);
+      out.push({ profile: path.join(dir, name), current: cm ? Number(cm[1]) : undefined, generations });
+    }
+  }
+  return out.sort((a, b) => (a.profile < b.profile ? -1 : 1));
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/**
+ * Delete generations created before `now - olderThan`, never the current one (the one the profile
+ * link points to, read again just before each unlink so a concurrent switch is honoured). As Nix,
+ * the newest generation older than the cutoff is kept too: it was the one in use at that time.
+ * Returns the generation links removed (or that would be, when `dryRun`).
+ */
+export function deleteGenerationsOlderThan(
+  profilesDir: string,
+  olderThanSeconds: number,
+  now: number,
+  dryRun = false,
+): Generation[] {
+  const removed: Generation[] = [];
+  const cutoff = now - olderThanSeconds;
+  for (const prof of listProfiles(profilesDir)) {
+    // A profile whose link is missing or unreadable has no current generation we know of: keep all.
+    if (prof.current === undefined) continue;
+    let canDelete = false;
+    for (const g of [...prof.generations].reverse()) {
+      if (!canDelete) {
+        if (g.created < cutoff) canDelete = true;
+        continue;
+      }
+      if (g.number === prof.current) continue;
+      let current: string | undefined;
+      try {
+        current = path.basename(fs.readlinkSync(prof.profile));
+      } catch {
+        current = undefined;
+      }
+      if (current === undefined || current === path.basename(g.link)) continue;
+      if (!dryRun) {
+        try {
+          fs.unlinkSync(g.link);
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+          continue;
+        }
+      }
+      removed.push(g);
+    }
+  }
+  return removed;
+}

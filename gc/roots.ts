@@ -1,0 +1,183 @@
+// Finding the gc's roots: symlinks under gcroots/ (direct, and indirect ones in gcroots/auto/
+// that point at links elsewhere such as ./result), every profile and generation link under
+// profiles/, and the temp roots and claims of live processes. Nix: findRoots, findTempRoots,
+// removeUnusedLinks' neighbours in src/libstore/gc.cc.
+import fs from "node:fs";
+import path from "node:path";
+import type { LocalStore } from "../store/local-store.js";
+import { GC_MARKER } from "../store/local-store.js";
+import { CairnError } from "../store/format/index.js";
+import { isAlive, parseOwnerTag } from "../store/process-id.js";
+
+export type RootKind = "direct" | "indirect" | "profile" | "temp" | "claim";
+
+export interface Root {
+  kind: RootKind;
+  /** The link (or `{temp:<pid>-<start>}` / `{claim:<pid>-<start>}`) that holds the root. */
+  link: string;
+  /** The store path it keeps alive (valid or not: the caller intersects with the valid set). */
+  path: string;
+}
+
+const MAX_HOPS = 40;
+
+/** The store path a symlink target names (logical or physical store dir), or undefined. */
+function storePathOf(store: LocalStore, target: string): string | undefined {
+  for (const dir of [store.storeDir, store.layout.realStoreDir]) {
+    if (target.startsWith(dir + "/")) {
+      const base = target.slice(dir.length + 1).split("/")[0]!;
+      if (base === "" || base.startsWith(".")) return undefined;
+      return `${store.storeDir}/${base}`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Follow `link` (a symlink) until a target in the store: without touching anything in the store
+ * itself (its physical path may differ from the logical one). "missing" when a link in the chain
+ * is gone or the chain loops.
+ */
+export function resolveRootLink(store: LocalStore, link: string): string | "missing" | "outside" {
+  let cur = link;
+  for (let hop = 0; hop < MAX_HOPS; hop++) {
+    let target: string;
+    try {
+      target = fs.readlinkSync(cur);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "ENOENT") return "missing";
+      if (code === "EINVAL") return "outside"; // not a symlink: a plain file is no root
+      throw e;
+    }
+    const abs = path.resolve(path.dirname(cur), target);
+    const sp = storePathOf(store, abs);
+    if (sp !== undefined) return sp;
+    cur = abs;
+  }
+  return "missing";
+}
+
+function listDir(dir: string): fs.Dirent[] {
+  try {
+    return fs.readdirSync(dir, { withFileTypes: true });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT" || (e as NodeJS.ErrnoException).code === "ENOTDIR") return [];
+    throw e;
+  }
+}
+
+/** Every symlink below `dir` (directories are descended, never through a symlink). */
+function* symlinksUnder(dir: string): Generator<string> {
+  const stack = [dir];
+  while (stack.length > 0) {
+    const d = stack.pop()!;
+    for (const e of listDir(d)) {
+      const p = path.join(d, e.name);
+      if (e.isSymbolicLink()) yield p;
+      else if (e.isDirectory()) stack.push(p);
+    }
+  }
+}
+
+export interface FindRootsOptions {
+  /** Remove indirect roots whose link is gone (Nix does; `--dry-run` does not). */
+  removeDeadIndirect?: boolean;
+}
+
+/** Permanent roots: gcroots/ (direct), gcroots/auto/ (indirect), profiles/. Nix: findRoots. */
+export function findPermanentRoots(store: LocalStore, opts: FindRootsOptions = {}): Root[] {
+  const { gcrootsDir, profilesDir } = store.layout;
+  const autoDir = path.join(gcrootsDir, "auto");
+  const roots: Root[] = [];
+  for (const link of symlinksUnder(gcrootsDir)) {
+    const indirect = link.startsWith(autoDir + "/");
+    const r = resolveRootLink(store, link);
+    if (r === "missing") {
+      // An indirect root whose link (./result) was removed: the root is gone too (Nix: "removing
+      // stale link"). A direct root to nowhere is left for its owner to see.
+      if (indirect && opts.removeDeadIndirect) {
+        try {
+          fs.unlinkSync(link);
+        } catch {
+          /* removed concurrently */
+        }
+      }
+      continue;
+    }
+    if (r === "outside") continue;
+    roots.push({ kind: indirect ? "indirect" : "direct", link, path: r });
+  }
+  for (const link of symlinksUnder(profilesDir)) {
+    const r = resolveRootLink(store, link);
+    if (r === "missing" || r === "outside") continue;
+    roots.push({ kind: "profile", link, path: r });
+  }
+  return roots;
+}
+
+/**
+ * Remove the temp roots of dead owners (pid gone, or reused with another start time). The gc does
+ * it once, holding its marker and before it reads any root: every temp root present after this
+ * is honoured for the rest of that run, even if its owner exits meanwhile, since the owner may
+ * have turned it into a permanent root the scan did not see (Nix's gc keeps the roots clients
+ * sent it until it ends, for the same reason).
+ */
+export function sweepStaleTempRoots(store: LocalStore): number {
+  const { db } = store;
+  const dead: string[] = [];
+  for (const key of db.tempRoots.getKeys()) {
+    const owner = parseOwnerTag(key);
+    if (owner === undefined || !isAlive(owner)) dead.push(key);
+  }
+  if (dead.length > 0) {
+    db.env.transactionSync(() => {
+      // A tag names one process incarnation, so a dead tag never comes back to life.
+      for (const key of dead) db.tempRoots.remove(key);
+    });
+  }
+  return dead.length;
+}
+
+/**
+ * Temp roots and claims, as roots. Without `includeDeadOwners`, only those of live processes (for
+ * printing); the gc passes it after `sweepStaleTempRoots`, see there.
+ */
+export function findRuntimeRoots(store: LocalStore, opts: { includeDeadOwners?: boolean } = {}): Root[] {
+  const roots: Root[] = [];
+  const { db } = store;
+  let lastKey: string | undefined;
+  let honour = false;
+  for (const { key, value } of db.tempRoots.getRange()) {
+    if (key !== lastKey) {
+      lastKey = key;
+      const owner = parseOwnerTag(key);
+      honour = opts.includeDeadOwners === true || (owner !== undefined && isAlive(owner));
+    }
+    if (honour) roots.push({ kind: "temp", link: `{temp:${key}}`, path: value });
+  }
+  for (const { key, value } of db.claims.getRange({ snapshot: false })) {
+    if (key === GC_MARKER || key.startsWith(".") || key.includes(":")) continue;
+    if (!isAlive(value)) continue;
+    roots.push({ kind: "claim", link: `{claim:${value.pid}-${value.start}}`, path: `${store.storeDir}/${key}` });
+  }
+  return roots;
+}
+
+/** Every root, permanent then runtime. Nix: LocalStore::findRoots(censor = false). */
+export function findRoots(store: LocalStore, opts: FindRootsOptions & { includeDeadOwners?: boolean } = {}): Root[] {
+  return [...findPermanentRoots(store, opts), ...findRuntimeRoots(store, opts)];
+}
+
+/** A store path, or a link (./result, a profile) that leads to one. */
+export function toStorePath(store: LocalStore, arg: string): string {
+  if (arg.startsWith(store.storeDir + "/")) {
+    const base = arg.slice(store.storeDir.length + 1).split("/")[0]!;
+    return store.layout.printPath(store.parsePath(`${store.storeDir}/${base}`));
+  }
+  const r = resolveRootLink(store, arg);
+  if (r === "missing" || r === "outside") {
+    throw new CairnError("E_INVALID_PATH", `'${arg}' is not a store path nor a link to one`, { path: arg });
+  }
+  return r;
+}
