@@ -20,6 +20,9 @@ import * as derivationCmd from "./commands/derivation.js";
 // gc commands
 
 // binary-cache commands
+import * as copy from "./commands/copy.js";
+import * as key from "./commands/key.js";
+import * as sign from "./commands/sign.js";
 
 // system commands
 
@@ -93,6 +96,9 @@ async function main(argv: string[]): Promise<number> {
       // gc
 
       // binary caches
+      copy,
+      key,
+      sign,
 
       // system
 

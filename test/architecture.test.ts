@@ -88,6 +88,17 @@ describe("architecture", () => {
     }
   });
 
+  it("binary caches: only store/cache-transport.ts talks to the network, and formats stay apart from it", () => {
+    for (const f of files) {
+      const net = imports(f).some((s) => /^(node:)?(http|https|net|tls|undici)$/.test(s)) || /\bfetch\(/.test(code(f));
+      if (net) expect(f, `${f} uses the network`).toBe("store/cache-transport.ts");
+    }
+    for (const f of ["store/format/narinfo.ts", "store/format/signature.ts"]) {
+      expect(files.includes(f), `${f} exists`).toBe(true);
+      for (const s of imports(f)) expect(s.startsWith("./") || s === "node:crypto", `${f} imports ${s}`).toBe(true);
+    }
+  });
+
   it("only cli/main.ts reads argv/env or exits", () => {
     for (const f of files) {
       if (f === "cli/main.ts") continue;
@@ -96,10 +107,11 @@ describe("architecture", () => {
     }
   });
 
-  it("only store/syncfs.ts and builder/sandbox spawn processes", () => {
+  it("only store/syncfs.ts, store/compression.ts (xz, zstd) and builder/sandbox spawn processes", () => {
+    const allowed = ["store/syncfs.ts", "store/compression.ts"];
     for (const f of files) {
       const spawns = imports(f).some((s) => /^(node:)?child_process$|^execa$/.test(s));
-      if (spawns) expect(f === "store/syncfs.ts" || f.startsWith("builder/sandbox/"), `${f} spawns processes`).toBe(true);
+      if (spawns) expect(allowed.includes(f) || f.startsWith("builder/sandbox/"), `${f} spawns processes`).toBe(true);
     }
   });
 });

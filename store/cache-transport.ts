@@ -1,0 +1,266 @@
+// Getting files from and putting files into a binary cache: file:// directories and http(s)://
+// servers (GET, HEAD, PUT), with retries and backoff on transient failures.
+// Nix: src/libstore/local-binary-cache-store.cc, http-binary-cache-store.cc, filetransfer.cc.
+import fs from "node:fs";
+import path from "node:path";
+import { randomBytes } from "node:crypto";
+import { Readable } from "node:stream";
+import { fileURLToPath } from "node:url";
+import { CairnError, checkNarUrl } from "./format/index.js";
+
+export interface TransportOptions {
+  /** Attempts per request, the first included (transient failures only). Default 5. */
+  attempts?: number;
+  /** First backoff delay in ms, doubled per retry (with jitter). Default 200. */
+  backoffMs?: number;
+  /** Called before a retry, for progress/verbose output. */
+  onRetry?: (what: string, attempt: number, why: string) => void;
+}
+
+export interface CacheTransport {
+  readonly url: string;
+  /** A small file (narinfo, nix-cache-info), or undefined when the cache has none. */
+  getText(rel: string): Promise<string | undefined>;
+  exists(rel: string): Promise<boolean>;
+  /**
+   * Copy `rel` into the new file `dest`, passing each chunk to `onChunk` (hashing, progress);
+   * `onRestart` is called when a retry starts the transfer over.
+   */
+  download(rel: string, dest: string, onChunk: (c: Uint8Array) => void, onRestart?: () => void): Promise<void>;
+  /** file:// only: where `rel` lies on disk, to be read in place. */
+  localPath?(rel: string): string;
+  /** Store the file `src` (or bytes) at `rel`, replacing it atomically where the backend can. */
+  upload(rel: string, src: { file: string } | { bytes: Uint8Array }, contentType: string): Promise<void>;
+}
+
+const MAX_TEXT = 1 << 20;
+
+export function openTransport(url: string, opts: TransportOptions = {}): CacheTransport {
+  if (url.startsWith("file://")) return new FileTransport(url);
+  if (url.startsWith("http://") || url.startsWith("https://")) return new HttpTransport(url, opts);
+  throw new CairnError("E_USAGE", `unsupported binary cache URL '${url}': expected file://, http:// or https://`, { url });
+}
+
+/** A relative file name inside a cache: the narinfo URL rules, checked again at every access. */
+function safeRel(rel: string): string {
+  return checkNarUrl(rel, "cache file");
+}
+
+class FileTransport implements CacheTransport {
+  readonly root: string;
+  constructor(readonly url: string) {
+    let p: string;
+    try {
+      p = fileURLToPath(url.split("?")[0]!);
+    } catch {
+      throw new CairnError("E_USAGE", `invalid file:// URL '${url}'`, { url });
+    }
+    this.root = path.resolve(p);
+  }
+
+  localPath(rel: string): string {
+    const p = path.join(this.root, safeRel(rel));
+    // Components were checked, so this holds; kept as the last line of defence.
+    if (!p.startsWith(this.root + "/")) throw new CairnError("E_BAD_NARINFO", `'${rel}' lies outside the cache`, { rel });
+    return p;
+  }
+
+  async getText(rel: string): Promise<string | undefined> {
+    let fd: number;
+    try {
+      fd = fs.openSync(this.localPath(rel), fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "ENOENT") return undefined;
+      if (e instanceof CairnError) throw e;
+      throw new CairnError("E_CACHE", `cannot read '${rel}' in ${this.url}: ${code}`, { url: this.url, rel });
+    }
+    try {
+      const st = fs.fstatSync(fd);
+      if (!st.isFile()) throw new CairnError("E_CACHE", `'${rel}' in ${this.url} is not a regular file`, { url: this.url, rel });
+      if (st.size > MAX_TEXT) throw new CairnError("E_BAD_NARINFO", `'${rel}' in ${this.url} is larger than ${MAX_TEXT} bytes`, { rel });
+      return fs.readFileSync(fd, "utf8");
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  async exists(rel: string): Promise<boolean> {
+    return fs.existsSync(this.localPath(rel));
+  }
+
+  async download(rel: string, dest: string, onChunk: (c: Uint8Array) => void): Promise<void> {
+    const fd = this.openNar(rel);
+    const out = fs.openSync(dest, "wx", 0o600);
+    try {
+      const buf = Buffer.allocUnsafe(1 << 20);
+      for (;;) {
+        const n = fs.readSync(fd, buf, 0, buf.length, null);
+        if (n === 0) break;
+        onChunk(buf.subarray(0, n));
+        fs.writeSync(out, buf, 0, n);
+      }
+    } finally {
+      fs.closeSync(fd);
+      fs.closeSync(out);
+    }
+  }
+
+  /** Open a file of the cache for reading, refusing symlinks and missing files by name. */
+  openNar(rel: string): number {
+    try {
+      return fs.openSync(this.localPath(rel), fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+    } catch (e) {
+      if (e instanceof CairnError) throw e;
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new CairnError(code === "ENOENT" ? "E_NOT_IN_CACHE" : "E_CACHE", `cannot read '${rel}' in ${this.url}: ${code}`, {
+        url: this.url,
+        rel,
+      });
+    }
+  }
+
+  async upload(rel: string, src: { file: string } | { bytes: Uint8Array }): Promise<void> {
+    const dest = this.localPath(rel);
+    fs.mkdirSync(path.dirname(dest), { recursive: true });
+    // Temp name then rename: a reader never sees half a NAR or half a narinfo.
+    const tmp = `${dest}.tmp-${randomBytes(6).toString("hex")}`;
+    try {
+      if ("file" in src) fs.copyFileSync(src.file, tmp);
+      else fs.writeFileSync(tmp, src.bytes, { flag: "wx", mode: 0o644 });
+      fs.chmodSync(tmp, 0o644);
+      fs.renameSync(tmp, dest);
+    } catch (e) {
+      fs.rmSync(tmp, { force: true });
+      throw new CairnError("E_CACHE", `cannot write '${rel}' to ${this.url}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, {
+        url: this.url,
+        rel,
+      });
+    }
+  }
+}
+
+/** An HTTP status or network error worth retrying. */
+class Transient extends Error {}
+
+class HttpTransport implements CacheTransport {
+  private readonly base: string;
+  private readonly attempts: number;
+  private readonly backoffMs: number;
+  constructor(
+    readonly url: string,
+    private readonly opts: TransportOptions,
+  ) {
+    this.base = url.split("?")[0]!.replace(/\/+$/, "");
+    this.attempts = opts.attempts ?? 5;
+    this.backoffMs = opts.backoffMs ?? 200;
+  }
+
+  private target(rel: string): string {
+    return `${this.base}/${safeRel(rel)}`;
+  }
+
+  /** Run `f` until it succeeds, retrying on Transient with exponential backoff and jitter. */
+  private async retry<T>(what: string, f: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await f();
+      } catch (e) {
+        const transient = e instanceof Transient || (e instanceof TypeError && !(e instanceof CairnError));
+        if (!transient || attempt >= this.attempts) {
+          if (e instanceof CairnError) throw e;
+          throw new CairnError("E_CACHE", `${what}: ${describe(e)}${transient ? ` (after ${attempt} attempts)` : ""}`, { url: this.url });
+        }
+        this.opts.onRetry?.(what, attempt, describe(e));
+        const delay = this.backoffMs * 2 ** (attempt - 1) * (0.75 + Math.random() * 0.5);
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+  }
+
+  private check(res: Response, what: string): void {
+    if (res.status >= 500 || res.status === 429 || res.status === 408) throw new Transient(`HTTP ${res.status}`);
+    if (!res.ok) throw new CairnError("E_CACHE", `${what}: HTTP ${res.status} ${res.statusText}`, { url: this.url, status: res.status });
+  }
+
+  async getText(rel: string): Promise<string | undefined> {
+    const u = this.target(rel);
+    return this.retry(`GET ${u}`, async () => {
+      const res = await fetch(u, { redirect: "error" });
+      if (res.status === 404 || res.status === 403) {
+        await res.body?.cancel();
+        return undefined;
+      }
+      this.check(res, `GET ${u}`);
+      const buf = new Uint8Array(await res.arrayBuffer());
+      if (buf.length > MAX_TEXT) throw new CairnError("E_BAD_NARINFO", `${u} is larger than ${MAX_TEXT} bytes`, { url: u });
+      return Buffer.from(buf).toString("utf8");
+    });
+  }
+
+  async exists(rel: string): Promise<boolean> {
+    const u = this.target(rel);
+    return this.retry(`HEAD ${u}`, async () => {
+      const res = await fetch(u, { method: "HEAD", redirect: "error" });
+      if (res.status === 404 || res.status === 403) return false;
+      this.check(res, `HEAD ${u}`);
+      return true;
+    });
+  }
+
+  async download(rel: string, dest: string, onChunk: (c: Uint8Array) => void, onRestart?: () => void): Promise<void> {
+    const u = this.target(rel);
+    let first = true;
+    await this.retry(`GET ${u}`, async () => {
+      // A retry starts the file over (and the caller's hash, through onRestart).
+      if (!first) onRestart?.();
+      first = false;
+      const out = fs.openSync(dest, "w", 0o600);
+      try {
+        const res = await fetch(u, { redirect: "error" });
+        if (res.status === 404) {
+          await res.body?.cancel();
+          throw new CairnError("E_NOT_IN_CACHE", `${u} does not exist`, { url: u });
+        }
+        this.check(res, `GET ${u}`);
+        if (res.body === null) throw new Transient("empty body");
+        try {
+          for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+            onChunk(chunk);
+            fs.writeSync(out, chunk);
+          }
+        } catch (e) {
+          if (e instanceof CairnError) throw e;
+          throw new Transient(`transfer interrupted: ${describe(e)}`);
+        }
+      } finally {
+        fs.closeSync(out);
+      }
+    });
+  }
+
+  async upload(rel: string, src: { file: string } | { bytes: Uint8Array }, contentType: string): Promise<void> {
+    const u = this.target(rel);
+    await this.retry(`PUT ${u}`, async () => {
+      const body =
+        "file" in src ? (Readable.toWeb(fs.createReadStream(src.file)) as unknown as ReadableStream<Uint8Array>) : Buffer.from(src.bytes);
+      const size = "file" in src ? fs.statSync(src.file).size : src.bytes.length;
+      const res = await fetch(u, {
+        method: "PUT",
+        body,
+        headers: { "content-type": contentType, "content-length": String(size) },
+        redirect: "error",
+        ...("file" in src ? { duplex: "half" } : {}),
+      } as RequestInit);
+      await res.body?.cancel();
+      this.check(res, `PUT ${u}`);
+    });
+  }
+}
+
+function describe(e: unknown): string {
+  const err = e as Error & { cause?: { code?: string; message?: string } };
+  if (err.cause?.code) return err.cause.code;
+  if (err.cause?.message) return err.cause.message;
+  return err.message ?? String(e);
+}
