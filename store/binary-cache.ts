@@ -224,6 +224,17 @@ function importNarFile(store: LocalStore, file: string, info: NarInfo): void {
   }
 }
 
+/**
+ * Name the path and the cache file in NAR errors. A NAR that does not hash to its narinfo's
+ * NarHash is the cache's fault, not a fixed-output hash mismatch (exit 102): E_NAR_MISMATCH.
+ */
+function importError(e: unknown, p: string, where: string): unknown {
+  if (!(e instanceof CairnError)) return e;
+  if (e.code === "E_HASH_MISMATCH" || e.code === "E_SIZE_MISMATCH") return new CairnError("E_NAR_MISMATCH", `${e.message} (NAR from ${where})`, { ...e.data, url: where });
+  if (e.code === "E_NAR_FORMAT" || e.code === "E_NAR_TRUNCATED") return new CairnError(e.code, `NAR of '${p}' from ${where}: ${e.message}`, { ...e.data, path: p, url: where });
+  return e;
+}
+
 // ---- copy from a cache ---------------------------------------------------------------------
 
 export interface CopyFromOptions extends CopyOptions {
@@ -318,13 +329,13 @@ export async function copyFromCache(store: LocalStore, cache: BinaryCache, paths
         const got = hasher.digest();
         if (info.fileHash !== undefined && !hashEqual(got, info.fileHash)) {
           throw new CairnError(
-            "E_HASH_MISMATCH",
+            "E_NAR_MISMATCH",
             `file hash mismatch downloading '${cache.url}/${info.url}' for '${p}'; specified: ${printHash(info.fileHash, "nix32", true)}; got: ${printHash(got, "nix32", true)}`,
             { path: p, expected: printHash(info.fileHash, "nix32", true), actual: printHash(got, "nix32", true) },
           );
         }
         if (info.fileSize !== undefined && info.fileSize !== size) {
-          throw new CairnError("E_SIZE_MISMATCH", `file size mismatch downloading '${cache.url}/${info.url}': expected ${info.fileSize}, got ${size}`, {
+          throw new CairnError("E_NAR_MISMATCH", `file size mismatch downloading '${cache.url}/${info.url}': expected ${info.fileSize}, got ${size}`, {
             path: p,
             expected: info.fileSize,
             actual: size,
@@ -356,7 +367,11 @@ export async function copyFromCache(store: LocalStore, cache: BinaryCache, paths
         startMore(i + jobs);
         const p = order[i]!;
         const nar = await ready.get(p)!;
-        importNarFile(store, nar, infos.get(p)!);
+        try {
+          importNarFile(store, nar, infos.get(p)!);
+        } catch (e) {
+          throw importError(e, p, `${cache.url}/${infos.get(p)!.url}`);
+        }
         if (nar.startsWith(tmp + "/")) fs.rmSync(nar, { force: true });
         opts.crash?.("copy.imported");
         copied.push(p);
@@ -453,7 +468,7 @@ export async function copyToCache(store: LocalStore, cache: BinaryCache, paths: 
       // Never publish a NAR that does not match what the store recorded (a corrupted object).
       if (!hashEqual(got, parseHash(pi.narHash)) || size !== pi.narSize) {
         throw new CairnError(
-          "E_HASH_MISMATCH",
+          "E_NAR_MISMATCH",
           `path '${p}' was modified in the store (run cairn verify --check-contents); specified: ${pi.narHash}; got: ${printHash(got, "nix32", true)}`,
           { path: p, expected: pi.narHash, actual: printHash(got, "nix32", true) },
         );

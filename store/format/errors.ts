@@ -45,6 +45,7 @@ export type ErrorCode =
   | "E_CACHE"
   | "E_BAD_COMPRESSION"
   | "E_INSECURE_KEY"
+  | "E_NAR_MISMATCH"
   //
   // system (add below)
   | "E_SYSTEM";
