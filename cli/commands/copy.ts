@@ -32,7 +32,8 @@ function progress(ctx: Context, json: boolean, verb: string, url: string): { onE
       else if (e.kind === "done") {
         done++;
         if (!json && !tty) err(`copied '${e.path}'\n`);
-      } else if (e.kind === "retry" && !json) {
+      } else if (e.kind === "retry") {
+        // On stderr even with --json: stdout keeps the result alone.
         if (tty) err("\r\x1b[K");
         err(`retrying ${e.what} (attempt ${e.attempt + 1}): ${e.why}\n`);
       }
