@@ -1,7 +1,8 @@
 // Ed25519 keys and signatures in Nix's text forms (`NAME:base64`) over Nix's path fingerprint.
 // Nix: src/libutil/signature/local-keys.cc (crypto.cc in 2.8), ValidPathInfo::fingerprint/sign.
-// node:crypto (OpenSSL) rather than @noble: it rejects non-canonical S, and verifies ~30x faster
-// (measured in bench/cache-sign.mjs); it is already how cairn hashes.
+// node:crypto (OpenSSL), as for hashing: no new dependency and non-canonical S rejected
+// (RELIABILITY §1.8); thousands of verifications per second (bench/cache-sign.mjs), far below
+// the cost of fetching a narinfo.
 import { createPrivateKey, createPublicKey, sign as cryptoSign, verify as cryptoVerify, type KeyObject } from "node:crypto";
 import { CairnError } from "./errors.js";
 import { printHash, type Hash } from "./hash.js";
@@ -68,8 +69,16 @@ export function parseSecretKey(s: string): SecretKey {
 export const printPublicKey = (k: PublicKey) => `${k.name}:${Buffer.from(k.key).toString("base64")}`;
 export const printSecretKey = (k: SecretKey) => `${k.name}:${Buffer.from(k.key).toString("base64")}`;
 
+const privateKeyCache = new Map<string, KeyObject>();
 function privateKeyObject(seed: Uint8Array): KeyObject {
-  return createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, seed]), format: "der", type: "pkcs8" });
+  // Parsing the DER costs more than signing: keep one KeyObject per seed.
+  const id = Buffer.from(seed).toString("base64");
+  let k = privateKeyCache.get(id);
+  if (k === undefined) {
+    k = createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, seed]), format: "der", type: "pkcs8" });
+    privateKeyCache.set(id, k);
+  }
+  return k;
 }
 
 const publicKeyCache = new Map<string, KeyObject>();
