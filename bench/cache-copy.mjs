@@ -22,6 +22,9 @@ const nixEnv = { ...process.env, NIX_REMOTE: "" };
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "cairn-cachebench-"));
 const time = (cmd, args, env = process.env) => {
+  // Start each step with nothing dirty: cairn syncs the store's file system before registering
+  // (RELIABILITY §8.2) and would otherwise pay for the previous step's writes, Nix's included.
+  spawnSync("sync");
   const t = performance.now();
   const r = spawnSync(cmd, args, { env, stdio: ["ignore", "ignore", "pipe"], maxBuffer: 1 << 28 });
   if (r.status !== 0) throw new Error(`${cmd} ${args.slice(0, 6).join(" ")}… failed: ${r.stderr}`);

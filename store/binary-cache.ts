@@ -498,7 +498,7 @@ export async function copyToCache(store: LocalStore, cache: BinaryCache, paths: 
       const url = `nar/${printHash(fileHash, "nix32")}${narExtension(compression)}`;
       // Content-named: an existing file with this name has these bytes.
       if (!(await cache.transport.exists(url))) {
-        await cache.transport.upload(url, { file }, compression === "none" ? "application/x-nix-nar" : compression === "xz" ? "application/x-xz" : "application/zstd");
+        await cache.transport.upload(url, { file, move: true }, compression === "none" ? "application/x-nix-nar" : compression === "xz" ? "application/x-xz" : "application/zstd");
       }
       fs.rmSync(file, { force: true });
       emit({ kind: "bytes", path: p, bytes: pi.narSize });

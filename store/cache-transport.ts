@@ -29,8 +29,12 @@ export interface CacheTransport {
   download(rel: string, dest: string, onChunk: (c: Uint8Array) => void, onRestart?: () => void): Promise<void>;
   /** file:// only: where `rel` lies on disk, to be read in place. */
   localPath?(rel: string): string;
-  /** Store the file `src` (or bytes) at `rel`, replacing it atomically where the backend can. */
-  upload(rel: string, src: { file: string } | { bytes: Uint8Array }, contentType: string): Promise<void>;
+  /**
+   * Store the file `src` (or bytes) at `rel`, replacing it atomically where the backend can.
+   * With `move`, the caller gives `src.file` up: a file:// cache renames it into place when it
+   * is on the same file system (no second copy of a big NAR).
+   */
+  upload(rel: string, src: { file: string; move?: boolean } | { bytes: Uint8Array }, contentType: string): Promise<void>;
 }
 
 const MAX_TEXT = 1 << 20;
@@ -120,9 +124,21 @@ class FileTransport implements CacheTransport {
     }
   }
 
-  async upload(rel: string, src: { file: string } | { bytes: Uint8Array }): Promise<void> {
+  async upload(rel: string, src: { file: string; move?: boolean } | { bytes: Uint8Array }): Promise<void> {
     const dest = this.localPath(rel);
     fs.mkdirSync(path.dirname(dest), { recursive: true });
+    if ("file" in src && src.move) {
+      try {
+        fs.chmodSync(src.file, 0o644);
+        fs.renameSync(src.file, dest);
+        return;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "EXDEV") {
+          throw new CairnError("E_CACHE", `cannot write '${rel}' to ${this.url}: ${(e as NodeJS.ErrnoException).code}`, { url: this.url, rel });
+        }
+        // Another file system: copy below.
+      }
+    }
     // Temp name then rename: a reader never sees half a NAR or half a narinfo.
     const tmp = `${dest}.tmp-${randomBytes(6).toString("hex")}`;
     try {
@@ -239,7 +255,7 @@ class HttpTransport implements CacheTransport {
     });
   }
 
-  async upload(rel: string, src: { file: string } | { bytes: Uint8Array }, contentType: string): Promise<void> {
+  async upload(rel: string, src: { file: string; move?: boolean } | { bytes: Uint8Array }, contentType: string): Promise<void> {
     const u = this.target(rel);
     await this.retry(`PUT ${u}`, async () => {
       const body =
