@@ -36,8 +36,10 @@ import { removeTree } from "./remove-tree.js";
 export type CopyEvent =
   | { kind: "plan"; total: number; skipped: number; bytes: number }
   | { kind: "start"; path: string; narSize: number }
+  /** Bytes transferred over the network (compressed), as they arrive. */
   | { kind: "bytes"; path: string; bytes: number }
-  | { kind: "done"; path: string }
+  /** A path copied; `narSize` counts toward the plan's `bytes`. */
+  | { kind: "done"; path: string; narSize: number }
   | { kind: "retry"; what: string; attempt: number; why: string };
 
 export interface CopyOptions extends TransportOptions {
@@ -189,6 +191,27 @@ async function pool<T>(items: readonly T[], n: number, f: (t: T) => Promise<void
   if (failure !== undefined) throw failure;
 }
 
+/**
+ * Run `prepare` on `items` at most `ahead` items beyond the one being consumed, and `consume`
+ * the results strictly in order. Work in flight is awaited before returning or throwing (its
+ * scratch files must not be removed under it).
+ */
+async function pipeline<T, R>(items: readonly T[], ahead: number, prepare: (t: T) => Promise<R>, consume: (t: T, r: R) => Promise<void>): Promise<void> {
+  const started: Array<Promise<R>> = [];
+  try {
+    for (let i = 0; i < items.length; i++) {
+      while (started.length < Math.min(items.length, i + ahead)) {
+        const pr = prepare(items[started.length]!);
+        pr.catch(() => {}); // observed when its turn comes
+        started.push(pr);
+      }
+      await consume(items[i]!, await started[i]!);
+    }
+  } finally {
+    await Promise.allSettled(started);
+  }
+}
+
 /** A private scratch directory under ROOT/var/cairn/tmp, named by its owner; dead owners' are removed. */
 function scratchDir(store: LocalStore): string {
   const base = path.join(store.layout.root, "var/cairn/tmp");
@@ -294,7 +317,6 @@ export async function copyFromCache(store: LocalStore, cache: BinaryCache, paths
   // time, each as soon as it and everything before it is ready.
   const tmp = scratchDir(store);
   try {
-    const ready = new Map<string, Promise<string>>();
     const fetchOne = async (p: string): Promise<string> => {
       const info = infos.get(p)!;
       const compression = checkCompression(info.compression);
@@ -317,8 +339,13 @@ export async function copyFromCache(store: LocalStore, cache: BinaryCache, paths
           info.url,
           file,
           (c) => {
-            hasher.update(c);
             size += c.length;
+            // An endless body must not fill the disk: no file is larger than announced (or,
+            // without FileSize, than a NAR of NarSize bytes plus compression overhead).
+            if (size > (info.fileSize ?? info.narSize + (info.narSize >> 4) + 65536)) {
+              throw new CairnError("E_NAR_MISMATCH", `${cache.url}/${info.url} is larger than the ${info.fileSize ?? info.narSize} bytes its narinfo announces`, { path: p });
+            }
+            hasher.update(c);
             emit({ kind: "bytes", path: p, bytes: c.length });
           },
           () => {
@@ -345,42 +372,25 @@ export async function copyFromCache(store: LocalStore, cache: BinaryCache, paths
       opts.crash?.("copy.downloaded");
       if (compression === "none") return file;
       const nar = path.join(tmp, `${id}.nar`);
-      await transcodeFile(file, nar, compression, true).catch((e: unknown) => {
+      // The signed NarSize bounds what decompression may write.
+      await transcodeFile(file, nar, compression, true, info.narSize).catch((e: unknown) => {
         throw e instanceof CairnError ? new CairnError(e.code, `NAR of '${p}' from ${cache.url}/${info.url}: ${e.message}`, { ...e.data, path: p }) : e;
       });
       if (file.startsWith(tmp + "/")) fs.rmSync(file, { force: true });
       return nar;
     };
-    // Start at most `jobs` transfers ahead of the import cursor.
-    let started = 0;
-    const startMore = (upTo: number) => {
-      for (; started < Math.min(order.length, upTo); started++) {
-        const p = order[started]!;
-        const pr = fetchOne(p);
-        pr.catch(() => {}); // observed when its turn comes
-        ready.set(p, pr);
-      }
-    };
     const copied: string[] = [];
-    try {
-      for (let i = 0; i < order.length; i++) {
-        startMore(i + jobs);
-        const p = order[i]!;
-        const nar = await ready.get(p)!;
-        try {
-          importNarFile(store, nar, infos.get(p)!);
-        } catch (e) {
-          throw importError(e, p, `${cache.url}/${infos.get(p)!.url}`);
-        }
-        if (nar.startsWith(tmp + "/")) fs.rmSync(nar, { force: true });
-        opts.crash?.("copy.imported");
-        copied.push(p);
-        emit({ kind: "done", path: p });
+    await pipeline(order, jobs, fetchOne, async (p, nar) => {
+      try {
+        importNarFile(store, nar, infos.get(p)!);
+      } catch (e) {
+        throw importError(e, p, `${cache.url}/${infos.get(p)!.url}`);
       }
-    } finally {
-      // Let transfers in flight finish before their directory goes.
-      await Promise.allSettled(ready.values());
-    }
+      if (nar.startsWith(tmp + "/")) fs.rmSync(nar, { force: true });
+      opts.crash?.("copy.imported");
+      copied.push(p);
+      emit({ kind: "done", path: p, narSize: infos.get(p)!.narSize });
+    });
     return { copied, skipped: skipped.sort(compareUtf8) };
   } finally {
     removeTree(tmp);
@@ -447,7 +457,6 @@ export async function copyToCache(store: LocalStore, cache: BinaryCache, paths: 
   const tmp = scratchDir(store);
   try {
     // NARs in parallel (dump here, compress in a child, upload); narinfos strictly in order.
-    const nars = new Map<string, Promise<NarInfo>>();
     const prepare = async (p: string): Promise<NarInfo> => {
       const pi = store.queryPathInfo(p)!;
       emit({ kind: "start", path: p, narSize: pi.narSize });
@@ -501,31 +510,14 @@ export async function copyToCache(store: LocalStore, cache: BinaryCache, paths: 
         await cache.transport.upload(url, { file, move: true }, compression === "none" ? "application/x-nix-nar" : compression === "xz" ? "application/x-xz" : "application/zstd");
       }
       fs.rmSync(file, { force: true });
-      emit({ kind: "bytes", path: p, bytes: pi.narSize });
       return makeNarInfo(store, p, { url, compression, fileHash, fileSize }, opts.secretKey);
     };
-    let started = 0;
-    const startMore = (upTo: number) => {
-      for (; started < Math.min(todo.length, upTo); started++) {
-        const p = todo[started]!;
-        const pr = prepare(p);
-        pr.catch(() => {});
-        nars.set(p, pr);
-      }
-    };
     const copied: string[] = [];
-    try {
-      for (let i = 0; i < todo.length; i++) {
-        startMore(i + jobs);
-        const p = todo[i]!;
-        const info = await nars.get(p)!;
-        await cache.transport.upload(narInfoFileFor(storeDir, p), { bytes: Buffer.from(printNarInfo(info)) }, "text/x-nix-narinfo");
-        copied.push(p);
-        emit({ kind: "done", path: p });
-      }
-    } finally {
-      await Promise.allSettled(nars.values());
-    }
+    await pipeline(todo, jobs, prepare, async (p, info) => {
+      await cache.transport.upload(narInfoFileFor(storeDir, p), { bytes: Buffer.from(printNarInfo(info)) }, "text/x-nix-narinfo");
+      copied.push(p);
+      emit({ kind: "done", path: p, narSize: info.narSize });
+    });
     return { copied, skipped: [...present].sort(compareUtf8) };
   } finally {
     removeTree(tmp);

@@ -13,6 +13,8 @@ export interface TransportOptions {
   attempts?: number;
   /** First backoff delay in ms, doubled per retry (with jitter). Default 200. */
   backoffMs?: number;
+  /** A request that receives nothing for this long is aborted and retried. Default 300 s (Nix's stalled-download-timeout). */
+  stallMs?: number;
   /** Called before a retry, for progress/verbose output. */
   onRetry?: (what: string, attempt: number, why: string) => void;
 }
@@ -163,6 +165,7 @@ class HttpTransport implements CacheTransport {
   private readonly base: string;
   private readonly attempts: number;
   private readonly backoffMs: number;
+  private readonly stallMs: number;
   constructor(
     readonly url: string,
     private readonly opts: TransportOptions,
@@ -170,6 +173,32 @@ class HttpTransport implements CacheTransport {
     this.base = url.split("?")[0]!.replace(/\/+$/, "");
     this.attempts = opts.attempts ?? 5;
     this.backoffMs = opts.backoffMs ?? 200;
+    this.stallMs = opts.stallMs ?? 300_000;
+  }
+
+  /**
+   * fetch() with a watchdog: the request is aborted when no progress was seen for stallMs
+   * (a server that accepts and then says nothing must not hang a copy). `progress` re-arms it.
+   */
+  private async request(u: string, init: RequestInit, f: (res: Response, progress: () => void) => Promise<void>): Promise<void> {
+    const ac = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const progress = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => ac.abort(new Transient(`no data for ${this.stallMs / 1000} s`)), this.stallMs);
+      timer.unref();
+    };
+    progress();
+    try {
+      const res = await fetch(u, { ...init, redirect: "error", signal: ac.signal }).catch((e: unknown) => {
+        throw ac.signal.aborted ? ac.signal.reason : e;
+      });
+      await f(res, progress).catch((e: unknown) => {
+        throw ac.signal.aborted && !(e instanceof CairnError) ? ac.signal.reason : e;
+      });
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private target(rel: string): string {
@@ -202,25 +231,43 @@ class HttpTransport implements CacheTransport {
   async getText(rel: string): Promise<string | undefined> {
     const u = this.target(rel);
     return this.retry(`GET ${u}`, async () => {
-      const res = await fetch(u, { redirect: "error" });
-      if (res.status === 404 || res.status === 403) {
-        await res.body?.cancel();
-        return undefined;
-      }
-      this.check(res, `GET ${u}`);
-      const buf = new Uint8Array(await res.arrayBuffer());
-      if (buf.length > MAX_TEXT) throw new CairnError("E_BAD_NARINFO", `${u} is larger than ${MAX_TEXT} bytes`, { url: u });
-      return Buffer.from(buf).toString("utf8");
+      let text: string | undefined;
+      await this.request(u, {}, async (res, progress) => {
+        if (res.status === 404 || res.status === 403) {
+          await res.body?.cancel();
+          return;
+        }
+        this.check(res, `GET ${u}`);
+        // Read at most MAX_TEXT bytes, whatever the server sends or claims.
+        const parts: Uint8Array[] = [];
+        let n = 0;
+        try {
+          for await (const chunk of (res.body ?? []) as AsyncIterable<Uint8Array>) {
+            progress();
+            n += chunk.length;
+            if (n > MAX_TEXT) throw new CairnError("E_BAD_NARINFO", `${u} is larger than ${MAX_TEXT} bytes`, { url: u });
+            parts.push(chunk);
+          }
+        } catch (e) {
+          if (e instanceof CairnError) throw e;
+          throw new Transient(`transfer interrupted: ${describe(e)}`);
+        }
+        text = Buffer.concat(parts).toString("utf8");
+      });
+      return text;
     });
   }
 
   async exists(rel: string): Promise<boolean> {
     const u = this.target(rel);
     return this.retry(`HEAD ${u}`, async () => {
-      const res = await fetch(u, { method: "HEAD", redirect: "error" });
-      if (res.status === 404 || res.status === 403) return false;
-      this.check(res, `HEAD ${u}`);
-      return true;
+      let found = false;
+      await this.request(u, { method: "HEAD" }, async (res) => {
+        if (res.status === 404 || res.status === 403) return;
+        this.check(res, `HEAD ${u}`);
+        found = true;
+      });
+      return found;
     });
   }
 
@@ -233,22 +280,24 @@ class HttpTransport implements CacheTransport {
       first = false;
       const out = fs.openSync(dest, "w", 0o600);
       try {
-        const res = await fetch(u, { redirect: "error" });
-        if (res.status === 404) {
-          await res.body?.cancel();
-          throw new CairnError("E_NOT_IN_CACHE", `${u} does not exist`, { url: u });
-        }
-        this.check(res, `GET ${u}`);
-        if (res.body === null) throw new Transient("empty body");
-        try {
-          for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-            onChunk(chunk);
-            fs.writeSync(out, chunk);
+        await this.request(u, {}, async (res, progress) => {
+          if (res.status === 404) {
+            await res.body?.cancel();
+            throw new CairnError("E_NOT_IN_CACHE", `${u} does not exist`, { url: u });
           }
-        } catch (e) {
-          if (e instanceof CairnError) throw e;
-          throw new Transient(`transfer interrupted: ${describe(e)}`);
-        }
+          this.check(res, `GET ${u}`);
+          if (res.body === null) throw new Transient("empty body");
+          try {
+            for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+              progress();
+              onChunk(chunk);
+              fs.writeSync(out, chunk);
+            }
+          } catch (e) {
+            if (e instanceof CairnError) throw e;
+            throw new Transient(`transfer interrupted: ${describe(e)}`);
+          }
+        });
       } finally {
         fs.closeSync(out);
       }
@@ -261,15 +310,19 @@ class HttpTransport implements CacheTransport {
       const body =
         "file" in src ? (Readable.toWeb(fs.createReadStream(src.file)) as unknown as ReadableStream<Uint8Array>) : Buffer.from(src.bytes);
       const size = "file" in src ? fs.statSync(src.file).size : src.bytes.length;
-      const res = await fetch(u, {
-        method: "PUT",
-        body,
-        headers: { "content-type": contentType, "content-length": String(size) },
-        redirect: "error",
-        ...("file" in src ? { duplex: "half" } : {}),
-      } as RequestInit);
-      await res.body?.cancel();
-      this.check(res, `PUT ${u}`);
+      await this.request(
+        u,
+        {
+          method: "PUT",
+          body,
+          headers: { "content-type": contentType, "content-length": String(size) },
+          ...("file" in src ? { duplex: "half" } : {}),
+        } as RequestInit,
+        async (res) => {
+          await res.body?.cancel();
+          this.check(res, `PUT ${u}`);
+        },
+      );
     });
   }
 }

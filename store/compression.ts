@@ -38,13 +38,22 @@ function command(c: Exclude<Compression, "none">, decompress: boolean): [string,
   return [bin("zstd"), decompress ? ["-d", "-c", "-q", "--no-progress"] : ["-c", "-q", "-3", "-T0", "--no-progress"]];
 }
 
-/** Run the (de)compressor from file `src` into file `dest` (created, mode 0600). */
-export async function transcodeFile(src: string, dest: string, c: Compression, decompress: boolean): Promise<void> {
+/**
+ * Run the (de)compressor from file `src` into file `dest` (created, mode 0600). `maxBytes`
+ * bounds the output (a decompression bomb meets RLIMIT_FSIZE: the child dies with SIGXFSZ).
+ */
+export async function transcodeFile(src: string, dest: string, c: Compression, decompress: boolean, maxBytes?: number): Promise<void> {
   if (c === "none") {
     fs.copyFileSync(src, dest);
     return;
   }
-  const [cmd, args] = command(c, decompress);
+  let [cmd, args] = command(c, decompress);
+  if (maxBytes !== undefined) {
+    // POSIX sh counts ulimit -f in 512-byte blocks; one block more, so exactly maxBytes passes
+    // and the caller's size check names the mismatch.
+    args = ["-c", `ulimit -f ${Math.ceil(maxBytes / 512) + 1} && exec "$0" "$@"`, cmd, ...args];
+    cmd = "/bin/sh";
+  }
   const input = fs.openSync(src, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
   let output: number;
   try {
@@ -64,7 +73,8 @@ export async function transcodeFile(src: string, dest: string, c: Compression, d
       throw new CairnError("E_BAD_COMPRESSION", `cannot run ${cmd}: ${e.code ?? e.message}`, { command: cmd });
     });
     if (status !== 0) {
-      const why = Buffer.concat(stderr).toString().trim().split("\n")[0]?.replace(/^[^:]*: /, "") ?? "";
+      const why =
+        status === "SIGXFSZ" ? `its output exceeds ${maxBytes} bytes` : (Buffer.concat(stderr).toString().trim().split("\n")[0]?.replace(/^[^:]*: /, "") ?? "");
       throw new CairnError(
         "E_BAD_COMPRESSION",
         `${decompress ? "cannot decompress" : "cannot compress"} ${c} data${why ? `: ${why}` : ` (exit ${status})`}`,

@@ -15,11 +15,13 @@ function progress(ctx: Context, json: boolean, verb: string, url: string): { onE
   let total = 0;
   let done = 0;
   let bytes = 0;
-  let transferred = 0;
+  let copiedBytes = 0;
+  let network = 0;
   let shown = false;
   const tty = ctx.stderrIsTTY && !json;
   const draw = () => {
-    err(`\r\x1b[K[${done}/${total} paths, ${MiB(transferred)} of ${MiB(bytes)}] ${verb} ${url}`);
+    const net = network > 0 ? `, ${MiB(network)} downloaded` : "";
+    err(`\r\x1b[K[${done}/${total} paths, ${MiB(copiedBytes)} of ${MiB(bytes)}${net}] ${verb} ${url}`);
     shown = true;
   };
   return {
@@ -28,9 +30,10 @@ function progress(ctx: Context, json: boolean, verb: string, url: string): { onE
         total = e.total;
         bytes = e.bytes;
         if (!json && !tty) err(`${verb} ${e.total} paths (${MiB(e.bytes)}), ${e.skipped} already there\n`);
-      } else if (e.kind === "bytes") transferred += e.bytes;
+      } else if (e.kind === "bytes") network += e.bytes;
       else if (e.kind === "done") {
         done++;
+        copiedBytes += e.narSize;
         if (!json && !tty) err(`copied '${e.path}'\n`);
       } else if (e.kind === "retry") {
         // On stderr even with --json: stdout keeps the result alone.

@@ -69,28 +69,18 @@ export function parseSecretKey(s: string): SecretKey {
 export const printPublicKey = (k: PublicKey) => `${k.name}:${Buffer.from(k.key).toString("base64")}`;
 export const printSecretKey = (k: SecretKey) => `${k.name}:${Buffer.from(k.key).toString("base64")}`;
 
-const privateKeyCache = new Map<string, KeyObject>();
-function privateKeyObject(seed: Uint8Array): KeyObject {
-  // Parsing the DER costs more than signing: keep one KeyObject per seed.
-  const id = Buffer.from(seed).toString("base64");
-  let k = privateKeyCache.get(id);
-  if (k === undefined) {
-    k = createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, seed]), format: "der", type: "pkcs8" });
-    privateKeyCache.set(id, k);
-  }
-  return k;
+/** Parsing the DER costs more than signing or verifying: one KeyObject per key, made once. */
+function memoKey(make: (der: Buffer) => KeyObject, prefix: Buffer): (raw: Uint8Array) => KeyObject {
+  const cache = new Map<string, KeyObject>();
+  return (raw) => {
+    const id = Buffer.from(raw).toString("base64");
+    let k = cache.get(id);
+    if (k === undefined) cache.set(id, (k = make(Buffer.concat([prefix, raw]))));
+    return k;
+  };
 }
-
-const publicKeyCache = new Map<string, KeyObject>();
-function publicKeyObject(key: Uint8Array): KeyObject {
-  const id = Buffer.from(key).toString("base64");
-  let k = publicKeyCache.get(id);
-  if (k === undefined) {
-    k = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, key]), format: "der", type: "spki" });
-    publicKeyCache.set(id, k);
-  }
-  return k;
-}
+const privateKeyObject = memoKey((der) => createPrivateKey({ key: der, format: "der", type: "pkcs8" }), PKCS8_PREFIX);
+const publicKeyObject = memoKey((der) => createPublicKey({ key: der, format: "der", type: "spki" }), SPKI_PREFIX);
 
 function publicKeyBytes(seed: Uint8Array): Uint8Array {
   const der = createPublicKey(privateKeyObject(seed)).export({ format: "der", type: "spki" });

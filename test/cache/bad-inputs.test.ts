@@ -175,6 +175,17 @@ const CASES: Case[] = [
   { id: "X-1", about: "a narinfo that describes another path", edit: (cache) => writeText(cache, top, fs.readFileSync(niFile(cache, closure.paths[0]!), "utf8")), error: /describes '[^']+', not '[^']+-out-a'/ },
   { id: "X-2", about: "a reference's narinfo is missing", edit: (cache) => fs.rmSync(niFile(cache, closure.paths.find((p) => p.includes("-conf-"))!)), error: /is not in binary cache/ },
   { id: "X-3", about: "the NAR file is missing", edit: (cache) => fs.rmSync(path.join(cache, readNi(cache, top).url)), error: /does not exist/ },
+  {
+    id: "X-5",
+    about: "a decompression bomb: the zstd file inflates beyond the signed NarSize",
+    edit: (cache) => {
+      const bomb = spawnSync("zstd", ["-c", "-q"], { input: Buffer.alloc(32 << 20) }).stdout;
+      fs.writeFileSync(path.join(cache, "nar", "bomb.nar.zst"), bomb);
+      const ni = readNi(cache, top);
+      writeText(cache, top, printNarInfo({ ...ni, url: "nar/bomb.nar.zst", compression: "zstd", fileSize: bomb.length }));
+    },
+    error: /cannot decompress zstd data: its output exceeds \d+ bytes/,
+  },
   { id: "X-4", about: "narinfo garbage", edit: (cache) => writeText(cache, top, "\0\0\0 binary"), error: /line 1 is not 'Key: value'/ },
 ];
 

@@ -9,6 +9,9 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rmTree, tmpDir } from "../helpers/cli.js";
 import { runCairn } from "../helpers/checker.js";
+import { Layout, LocalStore } from "../../store/index.js";
+import { BinaryCache, copyFromCache } from "../../store/binary-cache.js";
+import { CairnError, parsePublicKey } from "../../store/format/index.js";
 import { comparable, envOf, makeClosure, pathInfos, testKey, verifyClean, writeKey, type Closure } from "./helpers.js";
 
 interface Fault {
@@ -17,7 +20,7 @@ interface Fault {
   match: string;
   /** How many matching requests fail before they succeed (Infinity: always). */
   times: number;
-  how: "500" | "503" | "403" | "reset" | "cut";
+  how: "500" | "503" | "403" | "reset" | "cut" | "oversize" | "stall";
 }
 
 class CacheServer {
@@ -48,11 +51,12 @@ class CacheServer {
     }
     if (f) {
       f.times--;
+      if (f.how === "stall") return; // accept, then say nothing
       if (f.how === "reset") {
         req.socket.destroy();
         return;
       }
-      if (f.how !== "cut") {
+      if (f.how !== "cut" && f.how !== "oversize") {
         req.resume();
         res.writeHead(Number(f.how)).end("injected");
         return;
@@ -72,7 +76,9 @@ class CacheServer {
       res.writeHead(404).end("not found");
       return;
     }
-    const data = fs.readFileSync(file);
+    let data = fs.readFileSync(file);
+    // A server that sends more than the narinfo announces (an endless body, cut short here).
+    if (f?.how === "oversize") data = Buffer.concat([data, Buffer.alloc(4 << 20)]);
     res.writeHead(200, { "content-length": String(data.length) });
     if (req.method === "HEAD") {
       res.end();
@@ -143,6 +149,34 @@ describe("http:// binary cache", () => {
     expect(r.stderr.trimEnd().split("\n").pop()).toMatch(/^cairn: copy: GET http:\/\/127\.0\.0\.1:\d+\/zstd\/nar\/[a-z0-9]+\.nar\.zst: HTTP 503 \(after 5 attempts\)$/);
     for (const i of pathInfos(dst, closure.paths)) expect(i.valid).toBe(false);
     expect(verifyClean(dst).problems).toEqual([]);
+  });
+
+  it("a NAR body larger than announced is cut off and refused, nothing registered", async () => {
+    server.faults = [{ method: "GET", match: "/nar/", times: Infinity, how: "oversize" }];
+    const dst = path.join(work, "dst-oversize");
+    const r = await runCairn(["copy", "--from", `${server.url}/zstd`, "--trusted-public-keys", key.pub, closure.top], { env: envOf(dst) });
+    server.faults = [];
+    expect(r.status).toBe(1);
+    expect(r.stderr.trimEnd().split("\n").pop()).toMatch(/^cairn: copy: http:\/\/127\.0\.0\.1:\d+\/zstd\/nar\/[a-z0-9]+\.nar\.zst is larger than the \d+ bytes its narinfo announces$/);
+    for (const i of pathInfos(dst, closure.paths)) expect(i.valid).toBe(false);
+  });
+
+  it("a server that accepts and then stalls is aborted after the stall timeout and retried", async () => {
+    server.faults = [{ method: "GET", match: ".narinfo", times: Infinity, how: "stall" }];
+    const store = LocalStore.open(new Layout(path.join(work, "stall-root"), "/nix/store"));
+    try {
+      const cache = BinaryCache.open(`${server.url}/zstd`, { stallMs: 300, attempts: 2, backoffMs: 10 });
+      const t = performance.now();
+      const e = await copyFromCache(store, cache, [closure.top], { trustedKeys: [parsePublicKey(key.pub)] }).catch((e: unknown) => e);
+      expect(e).toBeInstanceOf(CairnError);
+      expect((e as CairnError).code).toBe("E_CACHE");
+      expect((e as Error).message).toMatch(/\.narinfo: no data for 0\.3 s \(after 2 attempts\)$/);
+      expect(performance.now() - t).toBeLessThan(5000);
+      expect(store.isValidPath(closure.top)).toBe(false);
+    } finally {
+      server.faults = [];
+      await store.close();
+    }
   });
 
   it("a client error (HTTP 403 on PUT) is not retried", async () => {
