@@ -72,6 +72,10 @@ export function register(program: Command, ctx: Context): void {
       .option("--json", "print {copied, skipped} as JSON"),
   ).action(async (paths: string[], opts) => {
     if ((opts.to === undefined) === (opts.from === undefined)) throw new CairnError("E_USAGE", "give exactly one of --to URL and --from URL");
+    if (opts.from !== undefined && opts.secretKeyFile !== undefined) throw new CairnError("E_USAGE", "--secret-key-file goes with --to (use cairn sign to sign local paths)");
+    if (opts.to !== undefined && (opts.trustedPublicKeys !== undefined || opts.checkSigs === false)) {
+      throw new CairnError("E_USAGE", "--trusted-public-keys and --no-check-sigs go with --from");
+    }
     if (!COMPRESSIONS.includes(opts.compression)) {
       throw new CairnError("E_USAGE", `--compression '${opts.compression}': expected none, xz or zstd`);
     }

@@ -141,6 +141,8 @@ describe("cairn copy file://", () => {
       [["copy", closure.top], /give exactly one of --to URL and --from URL/],
       [["copy", "--to", "ftp://x", closure.top], /unsupported binary cache URL 'ftp:\/\/x'/],
       [["copy", "--to", `file://${work}/c`, "--compression", "bzip2", closure.top], /--compression 'bzip2': expected none, xz or zstd/],
+      [["copy", "--from", `file://${work}/c`, "--secret-key-file", key.sk, closure.top], /--secret-key-file goes with --to/],
+      [["copy", "--to", `file://${work}/c`, "--no-check-sigs", closure.top], /--trusted-public-keys and --no-check-sigs go with --from/],
       [["copy", "--from", `file://${work}/nothing-here`, closure.top], /is not a binary cache: it has no nix-cache-info/],
     ] as const) {
       const r = cairn([...args], { env: envOf(src) });
