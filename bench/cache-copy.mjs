@@ -20,6 +20,7 @@ const COMPRESSIONS = (process.argv[5] ?? "none,zstd,xz").split(",");
 const NIX = ["--extra-experimental-features", "nix-command", "--option", "substituters", ""];
 const nixEnv = { ...process.env, NIX_REMOTE: "" };
 
+const startLoad = os.loadavg()[0].toFixed(1);
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "cairn-cachebench-"));
 const time = (cmd, args, env = process.env) => {
   // Start each step with nothing dirty: cairn syncs the store's file system before registering
@@ -80,6 +81,13 @@ const cPub = fs.readFileSync(path.join(work, "c.pub"), "utf8");
 const nPub = fs.readFileSync(path.join(work, "n.pub"), "utf8");
 const narMiB = cPaths.length && JSON.parse(out(process.execPath, [CLI, "path-info", "--json", ...cPaths], cairnEnv(cSrc))).reduce((n, i) => n + i.narSize, 0) / 1048576;
 
+// For reference: the store's own cost of writing the same content (`cairn add` of the trees,
+// `nix-store --add`), which any import pays; copy --from adds reading the cache to it.
+const addRef = {
+  cairn: time(process.execPath, [CLI, "add", ...trees], cairnEnv(path.join(work, "cairn-addref"))),
+  nix: time("nix-store", ["--store", `local?root=${path.join(work, "nix-addref")}`, "--option", "substituters", "", "--add", ...trees], nixEnv),
+};
+
 // 3. Copy out and back, per compression.
 const rows = [];
 for (const c of COMPRESSIONS) {
@@ -98,9 +106,11 @@ for (const c of COMPRESSIONS) {
 }
 
 const f = (x) => x.toFixed(1);
-let table = `Closure: ${PATHS} paths, ${FILES} files, NAR ${f(narMiB)} MiB; ${os.cpus().length} cores; ${out("nix-store", ["--version"], nixEnv)}; node ${process.version}\n\n`;
+// The machine is shared: the load average says how much to trust a run.
+let table = `Closure: ${PATHS} paths, ${FILES} files, NAR ${f(narMiB)} MiB; ${os.cpus().length} cores; ${out("nix-store", ["--version"], nixEnv)}; node ${process.version}; load average at start ${startLoad}, at end ${os.loadavg()[0].toFixed(1)}\n\n`;
 table += "| compression | to cache: cairn s | nix s | from cache: cairn s | nix s | cache MiB: cairn | nix |\n|---|---|---|---|---|---|---|\n";
 for (const r of rows) table += `| ${r.compression} | ${f(r.cairnTo)} | ${f(r.nixTo)} | ${f(r.cairnFrom)} | ${f(r.nixFrom)} | ${f(r.cairnMiB)} | ${f(r.nixMiB)} |\n`;
+table += `| (reference) add the same trees | | | ${f(addRef.cairn)} | ${f(addRef.nix)} | | |\n`;
 console.log(table);
 const stamp = new Date().toISOString().replace(/[:.]/g, "").slice(0, 17);
 fs.mkdirSync(path.join(REPO, "bench", "results"), { recursive: true });
