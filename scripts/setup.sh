@@ -19,6 +19,11 @@ if [ ${#missing[@]} -gt 0 ]; then
     echo "setup: installing ${missing[*]}"
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    # The package starts a system nginx on port 80 where services may start: the tests run
+    # their own on loopback, so stop and disable that one.
+    if [[ " ${missing[*]} " == *" nginx "* ]]; then
+      (systemctl disable --now nginx || service nginx stop) >/dev/null 2>&1 || true
+    fi
   else
     echo "setup: missing Debian packages: ${missing[*]} (as root: apt-get install -y ${missing[*]})" >&2
   fi
