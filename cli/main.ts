@@ -36,6 +36,9 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   optimise: () => import("./commands/optimise.js"),
 
   // binary caches
+  copy: () => import("./commands/copy.js"),
+  key: () => import("./commands/key.js"),
+  sign: () => import("./commands/sign.js"),
 
   // system
 

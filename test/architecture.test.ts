@@ -88,6 +88,17 @@ describe("architecture", () => {
     }
   });
 
+  it("binary caches: only store/cache-transport.ts talks to the network, and formats stay apart from it", () => {
+    for (const f of files) {
+      const net = imports(f).some((s) => /^(node:)?(http|https|net|tls|undici)$/.test(s)) || /\bfetch\(/.test(code(f));
+      if (net) expect(f, `${f} uses the network`).toBe("store/cache-transport.ts");
+    }
+    for (const f of ["store/format/narinfo.ts", "store/format/signature.ts"]) {
+      expect(files.includes(f), `${f} exists`).toBe(true);
+      for (const s of imports(f)) expect(s.startsWith("./") || s === "node:crypto", `${f} imports ${s}`).toBe(true);
+    }
+  });
+
   it("only cli/main.ts reads argv/env or exits", () => {
     for (const f of files) {
       if (f === "cli/main.ts") continue;
@@ -96,12 +107,13 @@ describe("architecture", () => {
     }
   });
 
-  it("only store/syncfs.ts, builder/sandbox and `cairn shell` spawn processes", () => {
+  it("only store/syncfs.ts, store/compression.ts (xz, zstd), builder/sandbox and `cairn shell` spawn processes", () => {
     // cli/commands/shell.ts starts the user's interactive shell (nix-shell -p): not a build, so
     // no sandbox; it spawns with execa.
+    const allowed = ["store/syncfs.ts", "store/compression.ts", "cli/commands/shell.ts"];
     for (const f of files) {
       const spawns = imports(f).some((s) => /^(node:)?child_process$|^execa$/.test(s));
-      if (spawns) expect(f === "store/syncfs.ts" || f.startsWith("builder/sandbox/") || f === "cli/commands/shell.ts", `${f} spawns processes`).toBe(true);
+      if (spawns) expect(allowed.includes(f) || f.startsWith("builder/sandbox/"), `${f} spawns processes`).toBe(true);
     }
   });
 });

@@ -46,6 +46,12 @@ export type ErrorCode =
   // binary caches (add below)
   | "E_BAD_NARINFO"
   | "E_BAD_SIGNATURE"
+  | "E_UNTRUSTED"
+  | "E_NOT_IN_CACHE"
+  | "E_CACHE"
+  | "E_BAD_COMPRESSION"
+  | "E_INSECURE_KEY"
+  | "E_NAR_MISMATCH"
   //
   // system (add below)
   | "E_SYSTEM";

@@ -10,3 +10,5 @@ export * from "./nar-reader.js";
 export * from "./references.js";
 export * from "./derivation.js";
 export * from "./derivation-json.js";
+export * from "./signature.js";
+export * from "./narinfo.js";
