@@ -8,6 +8,7 @@ import { readDerivation } from "../store/derivations.js";
 import type { LocalStore } from "../store/local-store.js";
 import { ownerTag } from "../store/process-id.js";
 import { makePlan, type PlanNode } from "./plan.js";
+import { substituteGraph, type SubstituteOutcome, type Substituter } from "./substitution.js";
 import { BuildFailure, inputClosure, runGoal, settleRemovals, type FailureKind, type GoalSettings } from "./goal.js";
 
 export interface BuildEvents {
@@ -19,6 +20,7 @@ export interface BuildEvents {
   skipped(drvPath: string, because: string): void;
   log(drvPath: string, line: string): void;
   note(drvPath: string, text: string): void;
+  substituted(outcome: SubstituteOutcome): void;
 }
 
 export interface BuildOptions extends Omit<GoalSettings, "signal"> {
@@ -28,6 +30,8 @@ export interface BuildOptions extends Omit<GoalSettings, "signal"> {
   events?: Partial<BuildEvents>;
   /** Output paths the caller already knows (from evaluation): spares reading valid .drv files. */
   knownOutputs?: (drvPath: string) => Map<string, string> | undefined;
+  /** Fetch outputs from binary caches before building them (CAIRN_SUBSTITUTERS). */
+  substitute?: Substituter;
   /** How often to look again at an output another process is building. */
   pollMs?: number;
 }
@@ -48,6 +52,9 @@ export async function buildDerivations(store: LocalStore, wanted: readonly strin
   const ev = opts.events ?? {};
   const signal = opts.signal ?? new AbortController().signal;
   const force = opts.check ? new Set(wanted) : new Set<string>();
+  if (opts.substitute !== undefined) {
+    await substituteGraph(wanted, (p) => readDerivation(store, p), (p) => store.isValidPath(p), opts.substitute, opts.knownOutputs, (r) => ev.substituted?.(r));
+  }
   const plan = makePlan(wanted, (p) => readDerivation(store, p), (p) => store.isValidPath(p), force, opts.knownOutputs);
   ev.planned?.(plan.nodes);
   const summary: BuildSummary = { outputs: new Map(), built: [], builtOutputs: [], failed: [], skipped: [] };

@@ -6,6 +6,7 @@ import type { Command } from "commander";
 import { CairnError } from "../store/format/index.js";
 import type { LocalStore } from "../store/local-store.js";
 import { buildDerivations, type BuildOptions } from "../builder/scheduler.js";
+import type { Substituter } from "../builder/substitution.js";
 import { currentSystem } from "../builder/goal.js";
 import { checkSandboxAvailable } from "../builder/sandbox/run.js";
 import { BuildProgress } from "./progress.js";
@@ -22,6 +23,8 @@ export interface RealiseOptions {
   json?: boolean;
   /** Output paths known from evaluation (drvPath -> name -> path). */
   knownOutputs?: ReadonlyMap<string, Map<string, string>>;
+  /** Say why outputs were not substituted. */
+  verbose?: boolean;
   /** Progress output: default on stderr. */
   quiet?: boolean;
 }
@@ -43,7 +46,8 @@ export function addBuildOptions(cmd: Command): Command {
     .option("--check", "rebuild valid outputs and report whether they differ")
     .option("--timeout <seconds>", "kill a build that runs longer", int("--timeout"))
     .option("--max-silent-time <seconds>", "kill a build silent for longer", int("--max-silent-time"))
-    .option("--no-keep-going", "start no new builds after the first failure");
+    .option("--no-keep-going", "start no new builds after the first failure")
+    .option("-v, --verbose", "say why outputs were not substituted from CAIRN_SUBSTITUTERS");
 }
 
 export function buildOptionsFrom(ctx: Context, opts: Record<string, unknown>): RealiseOptions {
@@ -57,6 +61,7 @@ export function buildOptionsFrom(ctx: Context, opts: Record<string, unknown>): R
     ...(opts.timeout !== undefined ? { timeoutSeconds: opts.timeout as number } : {}),
     ...(opts.maxSilentTime !== undefined ? { maxSilentSeconds: opts.maxSilentTime as number } : {}),
     json: opts.json === true,
+    verbose: opts.verbose === true,
   };
 }
 
@@ -79,6 +84,7 @@ export async function runBuild(ctx: Context, store: LocalStore, drvPaths: readon
   if (sandbox) checkSandboxAvailable();
   else if (!o.quiet) err("warning: building without a sandbox (--no-sandbox): builds can read and write anything this user can\n");
   const mode = o.json ? "json" : ctx.stderrIsTTY ? "tty" : "plain";
+  const substituter = await substituterFrom(ctx, store, o.verbose === true && !o.quiet);
   const progress = new BuildProgress(mode, o.quiet ? () => {} : err, process.stderr.columns || 100);
   const summary = await ctx.withCancellation((signal) => {
     const opts: BuildOptions = {
@@ -94,6 +100,7 @@ export async function runBuild(ctx: Context, store: LocalStore, drvPaths: readon
       signal,
       events: progress.events(),
       ...(o.knownOutputs ? { knownOutputs: (d: string) => o.knownOutputs!.get(d) } : {}),
+      ...(substituter ? { substitute: substituter } : {}),
     };
     return buildDerivations(store, drvPaths, opts);
   });
@@ -119,6 +126,21 @@ export async function runBuild(ctx: Context, store: LocalStore, drvPaths: readon
     });
   }
   return summary.outputs;
+}
+
+/** CAIRN_SUBSTITUTERS (space-separated cache URLs) with CAIRN_TRUSTED_PUBLIC_KEYS, if set. */
+async function substituterFrom(ctx: Context, store: LocalStore, verbose: boolean): Promise<Substituter | undefined> {
+  const caches = (ctx.env.CAIRN_SUBSTITUTERS ?? "").split(/\s+/).filter((u) => u !== "");
+  if (caches.length === 0) return undefined;
+  const { parsePublicKeys } = await import("../store/format/index.js");
+  const { substitute } = await import("../store/binary-cache.js");
+  const keys = parsePublicKeys(ctx.env.CAIRN_TRUSTED_PUBLIC_KEYS ?? "");
+  return async (paths) => {
+    const r = await substitute(store, paths, caches, keys);
+    for (const [p, from] of r.substituted) err(`copied '${p}' from '${from}'\n`);
+    if (verbose) for (const [p, why] of r.failed) err(`not substituting '${p}': ${why.join("; ")}\n`);
+    return r;
+  };
 }
 
 /** The outputs of `drvPaths`, building what is missing (as `cairn build`, without links). */
