@@ -55,7 +55,17 @@ export async function buildDerivations(store: LocalStore, wanted: readonly strin
   if (opts.substitute !== undefined) {
     await substituteGraph(wanted, (p) => readDerivation(store, p), (p) => store.isValidPath(p), opts.substitute, opts.knownOutputs, (r) => ev.substituted?.(r));
   }
-  const plan = makePlan(wanted, (p) => readDerivation(store, p), (p) => store.isValidPath(p), force, opts.knownOutputs);
+  // Temp roots on every output this run may use (as Nix's goals take them), taken before their
+  // validity counts: a concurrent gc must not delete an output between "valid" and its use.
+  store.addTempRoots(wanted.flatMap((w) => [...(opts.knownOutputs?.(w)?.values() ?? [])]));
+  let plan = makePlan(wanted, (p) => readDerivation(store, p), (p) => store.isValidPath(p), force, opts.knownOutputs);
+  for (let round = 0; ; round++) {
+    const all = [...plan.outputsOf.values()].flatMap((m) => [...m.values()]);
+    const validBefore = all.filter((p) => store.isValidPath(p));
+    store.addTempRoots(all);
+    if (validBefore.every((p) => store.isValidPath(p)) || round === 3) break;
+    plan = makePlan(wanted, (p) => readDerivation(store, p), (p) => store.isValidPath(p), force, opts.knownOutputs);
+  }
   ev.planned?.(plan.nodes);
   const summary: BuildSummary = { outputs: new Map(), built: [], builtOutputs: [], failed: [], skipped: [] };
   for (const w of wanted) summary.outputs.set(w, plan.outputsOf.get(w)!);
