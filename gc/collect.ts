@@ -107,7 +107,7 @@ export function loadGraph(store: LocalStore): StoreGraph & { sizes: Map<string, 
     if (info.deriver !== undefined) derivers.set(info.path, info.deriver);
   }
   const outputs = new Map<string, string[]>();
-  for (const { key, value } of store.db.drvOutputs.getRange({ snapshot: false })) {
+  for (const { key, value } of [...store.db.drvOutputs.getRange({ snapshot: false })]) {
     const drv = key.slice(0, key.lastIndexOf("!"));
     let l = outputs.get(drv);
     if (l === undefined) outputs.set(drv, (l = []));
@@ -226,7 +226,7 @@ function invalidateBatch(
     // Every temp root present is honoured: dead owners' were swept when this gc started, so any
     // left belong to processes that were alive since (Nix's gc likewise keeps what clients sent).
     const tempRooted = new Set<string>();
-    for (const v of db.tempRoots.getRange()) tempRooted.add(v.value);
+    for (const v of [...db.tempRoots.getRange()]) tempRooted.add(v.value);
     const gone: string[] = [];
     for (const p of batch) {
       const base = path.basename(p);
@@ -377,7 +377,7 @@ function collectOrphans(store: LocalStore, result: GcResult, opts: GcOptions, cr
     // holding its claim, so with the claim ours no writer can be between rename and register.
     const mine = db.env.transactionSync(() => {
       const tempRooted = new Set<string>();
-      for (const v of db.tempRoots.getRange()) tempRooted.add(v.value);
+      for (const v of [...db.tempRoots.getRange()]) tempRooted.add(v.value);
       const ok: string[] = [];
       for (const n of batch) {
         if (n.startsWith(".tmp-")) {

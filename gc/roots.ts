@@ -126,7 +126,7 @@ export function findPermanentRoots(store: LocalStore, opts: FindRootsOptions = {
 export function sweepStaleTempRoots(store: LocalStore): number {
   const { db } = store;
   const dead: string[] = [];
-  for (const key of db.tempRoots.getKeys()) {
+  for (const key of [...db.tempRoots.getKeys()]) {
     const owner = parseOwnerTag(key);
     if (owner === undefined || !isAlive(owner)) dead.push(key);
   }
@@ -148,7 +148,7 @@ export function findRuntimeRoots(store: LocalStore, opts: { includeDeadOwners?: 
   const { db } = store;
   let lastKey: string | undefined;
   let honour = false;
-  for (const { key, value } of db.tempRoots.getRange()) {
+  for (const { key, value } of [...db.tempRoots.getRange()]) {
     if (key !== lastKey) {
       lastKey = key;
       const owner = parseOwnerTag(key);
@@ -156,7 +156,7 @@ export function findRuntimeRoots(store: LocalStore, opts: { includeDeadOwners?: 
     }
     if (honour) roots.push({ kind: "temp", link: `{temp:${key}}`, path: value });
   }
-  for (const { key, value } of db.claims.getRange({ snapshot: false })) {
+  for (const { key, value } of [...db.claims.getRange({ snapshot: false })]) {
     if (key === GC_MARKER || key.startsWith(".") || key.includes(":")) continue;
     if (!isAlive(value)) continue;
     roots.push({ kind: "claim", link: `{claim:${value.pid}-${value.start}}`, path: `${store.storeDir}/${key}` });

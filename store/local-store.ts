@@ -174,7 +174,9 @@ export class LocalStore {
 
   /** Every valid path (a snapshot-free scan: fine for verify and gc, which re-check). */
   *allValidPaths(): Iterable<PathInfo> {
-    for (const { value } of this.db.paths.getRange({ snapshot: false })) yield value;
+    // Materialised first: a consumer's own reads between two steps of a live lmdb iterator would
+    // share its buffers (see queryReferrers).
+    for (const { value } of [...this.db.paths.getRange({ snapshot: false })]) yield value;
   }
 
   realPath(p: string): string {
@@ -215,7 +217,7 @@ export class LocalStore {
   /** Drop claims of dead processes and their temp trees, and empty the trash. Idempotent. */
   recover(): void {
     const dead: string[] = [];
-    for (const { key, value } of this.db.claims.getRange({ snapshot: false })) {
+    for (const { key, value } of [...this.db.claims.getRange({ snapshot: false })]) {
       if (!isAlive(value)) dead.push(key);
     }
     for (const key of dead) {
