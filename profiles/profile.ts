@@ -13,7 +13,7 @@ import { createGeneration, currentGeneration, deleteGeneration, getGeneration, l
 import { selectForDeletion, type DeleteSpec } from "./gen-spec.js";
 import { locked, type ProfileContext } from "./switch.js";
 import { emptyManifest, manifestPaths, type Manifest } from "./manifest.js";
-import { buildUserEnvironment, dropTempRoots, readEnvManifest } from "./user-env.js";
+import { buildUserEnvironment, readEnvManifest } from "./user-env.js";
 
 export interface Current {
   generation: number | undefined;
@@ -87,26 +87,22 @@ export async function changeProfile(
     const cur = readCurrent(pc);
     const next = change(cur.manifest);
     const env = buildUserEnvironment(store, next, pc.crash);
-    try {
-      const cache = new Map<string, ClosureEntry & { references: string[] }>();
-      const diff = diffManifests(cur.manifest, next, {
-        before: closureOf(store, cur.storePath ? [cur.storePath] : [], cache),
-        after: closureOf(store, [env.path], cache),
-      });
-      showDiff(diff, cur, env.path);
-      if (env.path === cur.storePath) return { generation: undefined, parent: cur.generation, storePath: env.path, diff };
-      const n = createGeneration(pc.ref, {
-        storePath: env.path,
-        record: { parent: cur.generation ?? null, created: pc.now(), command, changes: { added: diff.added, removed: diff.removed, changed: diff.changed } },
-        ...(indirectRootsDir(pc) !== undefined ? { indirectRootsDir: indirectRootsDir(pc) } : {}),
-        ...(pc.crash ? { crash: pc.crash } : {}),
-      });
-      switchGeneration(pc.ref, n, pc.crash);
-      return { generation: n, parent: cur.generation, storePath: env.path, diff };
-    } finally {
-      // The generation link is a root now (or the environment was not wanted).
-      dropTempRoots(store, [env.path, ...manifestPaths(next)]);
-    }
+    const cache = new Map<string, ClosureEntry & { references: string[] }>();
+    const diff = diffManifests(cur.manifest, next, {
+      before: closureOf(store, cur.storePath ? [cur.storePath] : [], cache),
+      after: closureOf(store, [env.path], cache),
+    });
+    showDiff(diff, cur, env.path);
+    if (env.path === cur.storePath) return { generation: undefined, parent: cur.generation, storePath: env.path, diff };
+    const n = createGeneration(pc.ref, {
+      storePath: env.path,
+      record: { parent: cur.generation ?? null, created: pc.now(), command, changes: { added: diff.added, removed: diff.removed, changed: diff.changed } },
+      ...(indirectRootsDir(pc) !== undefined ? { indirectRootsDir: indirectRootsDir(pc) } : {}),
+      ...(pc.crash ? { crash: pc.crash } : {}),
+    });
+    switchGeneration(pc.ref, n, pc.crash);
+    // The store's temp roots on the environment and its packages go when the store closes.
+    return { generation: n, parent: cur.generation, storePath: env.path, diff };
   });
 }
 

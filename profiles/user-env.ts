@@ -51,19 +51,7 @@ export interface UserEnvironment {
 
 /** Paths this process needs kept alive until its links exist (RELIABILITY.md §2.3, profiles step 1). */
 export function addTempRoots(store: LocalStore, paths: readonly string[]): void {
-  // The db's tempRoots table (`<pid>-<start>` -> paths) is the one the collector honours; the
-  // store has no addTempRoot method yet, so write it here in one transaction.
-  const tag = ownerTag(selfId());
-  store.db.env.transactionSync(() => {
-    for (const p of paths) store.db.tempRoots.put(tag, p);
-  });
-}
-
-export function dropTempRoots(store: LocalStore, paths: readonly string[]): void {
-  const tag = ownerTag(selfId());
-  store.db.env.transactionSync(() => {
-    for (const p of paths) store.db.tempRoots.remove(tag, p);
-  });
+  store.addTempRoots(paths);
 }
 
 /**
