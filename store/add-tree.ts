@@ -65,31 +65,6 @@ export function hashTree(store: LocalStore, name: string, tree: TreeNode, refere
   return { path: store.layout.printPath(sp), name, narHash, narSize, references: refs };
 }
 
-function claim(store: LocalStore, p: string, tmp: string): "valid" | "claimed" {
-  const me = selfId();
-  const base = path.basename(p);
-  for (let delay = 2; ; delay = Math.min(delay * 2, 100)) {
-    const r = store.db.env.transactionSync(() => {
-      if (store.isValidPath(p)) return "valid" as const;
-      const c = store.db.claims.get(base);
-      if (c !== undefined && !(c.pid === me.pid && c.start === me.start) && isAlive(c)) return "busy" as const;
-      store.db.claims.put(base, { pid: me.pid, start: me.start, tmp } as Claim);
-      return "claimed" as const;
-    });
-    if (r !== "busy") return r;
-    Atomics.wait(sleeper, 0, 0, delay); // another live process is adding it: wait, then re-check
-  }
-}
-
-function releaseClaim(store: LocalStore, p: string): void {
-  const me = selfId();
-  const base = path.basename(p);
-  store.db.env.transactionSync(() => {
-    const c = store.db.claims.get(base);
-    if (c !== undefined && c.pid === me.pid && c.start === me.start) store.db.claims.remove(base);
-  });
-}
-
 /** Write `node` at `rel` under the sink's root (directories fsynced after their entries). */
 function materialise(node: TreeNode, sink: FsSink, rel: Buffer, crash?: (p: string) => void): void {
   switch (node.type) {
@@ -119,7 +94,7 @@ export function addTree(store: LocalStore, t: HashedTree, tree: TreeNode, opts: 
     if (!store.isValidPath(r)) throw new CairnError("E_BAD_REFERENCE", `cannot add '${t.path}': its reference '${r}' is not valid`, { path: t.path, reference: r });
   }
   const tmp = path.join(store.layout.realStoreDir, `.tmp-${ownerTag()}-${randomBytes(6).toString("hex")}`);
-  if (claim(store, t.path, tmp) === "valid") return t.path;
+  if (store.claim(t.path, tmp) === "valid") return t.path;
   try {
     crash?.("tree.claimed");
     // fsyncEach: every regular file and directory is fsynced as it is finished (bottom-up).
@@ -154,7 +129,7 @@ export function addTree(store: LocalStore, t: HashedTree, tree: TreeNode, opts: 
     return t.path;
   } catch (e) {
     removeTree(tmp);
-    releaseClaim(store, t.path);
+    store.releaseClaim(t.path);
     throw e;
   }
 }

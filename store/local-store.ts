@@ -189,7 +189,7 @@ export class LocalStore {
    * Claim `p` for this process, unless it is valid already. Another live process's claim makes
    * us wait for it to finish (then usually find `p` valid); a dead owner's claim is taken over.
    */
-  private claim(p: string, tmp: string): "valid" | "claimed" {
+  claim(p: string, tmp: string): "valid" | "claimed" {
     const me = selfId();
     const base = path.basename(p);
     for (let delay = 2; ; delay = Math.min(delay * 2, 100)) {
@@ -205,7 +205,7 @@ export class LocalStore {
     }
   }
 
-  private releaseClaim(p: string): void {
+  releaseClaim(p: string): void {
     const base = path.basename(p);
     const me = selfId();
     this.db.env.transactionSync(() => {

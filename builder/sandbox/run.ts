@@ -140,21 +140,18 @@ async function supervise(child: ResultPromise, limits: RunLimits): Promise<RunRe
 let execaModule: Promise<typeof import("execa")> | undefined;
 const loadExeca = () => (execaModule ??= import("execa"));
 
+/** Start `cmd` through the fd closer and parent guard, its stdout and stderr merged. */
+// (Wrapped in an object: an async function would otherwise await the subprocess it returns.)
+async function start(cmd: string[], env: Record<string, string>, cwd: string, detached: boolean): Promise<{ child: ResultPromise }> {
+  const { bash } = hostTools();
+  const { execa } = await loadExeca();
+  return { child: execa(bash, guarded(cmd), { env, extendEnv: false, stdin: "ignore", all: true, buffer: false, reject: false, cleanup: true, detached, cwd }) };
+}
+
 /** Run a build inside bubblewrap. Must be called from the main thread (--die-with-parent). */
 export async function runSandboxed(spec: SandboxSpec, limits: RunLimits, wrapper: string[] = []): Promise<RunResult> {
   const bwrap = checkSandboxAvailable();
-  const { bash } = hostTools();
-  const { execa } = await loadExeca();
-  const child = execa(bash, guarded([...wrapper, bwrap, ...bwrapArgs(spec)]), {
-    env: {},
-    extendEnv: false,
-    stdin: "ignore",
-    all: true,
-    buffer: false,
-    reject: false,
-    cleanup: true,
-    cwd: "/",
-  });
+  const { child } = await start([...wrapper, bwrap, ...bwrapArgs(spec)], {}, "/", false);
   return supervise(child, limits);
 }
 
@@ -167,19 +164,7 @@ export interface DirectSpec {
 
 /** `--no-sandbox`: the builder runs as this user, in its own process group, with a clean env. */
 export async function runUnsandboxed(spec: DirectSpec, limits: RunLimits): Promise<RunResult> {
-  const { bash } = hostTools();
-  const { execa } = await loadExeca();
-  const child = execa(bash, guarded([spec.builder, ...spec.args]), {
-    env: Object.fromEntries(spec.env),
-    extendEnv: false,
-    stdin: "ignore",
-    all: true,
-    buffer: false,
-    reject: false,
-    cleanup: true,
-    detached: true,
-    cwd: spec.cwd,
-  });
+  const { child } = await start([spec.builder, ...spec.args], Object.fromEntries(spec.env), spec.cwd, true);
   const pid = child.pid;
   return supervise(child, limits).finally(() => {
     // Take the whole process group down with the builder: without a pid namespace, that is all
