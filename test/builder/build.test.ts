@@ -199,6 +199,10 @@ export const sa = derivation({ name: "sa", system: "x86_64-linux", builder: B, _
 export const disallowed = sh("disallowed", \`echo \${dep} > $out\`, { disallowedReferences: [dep] });
 export const allowed = sh("allowed", \`echo \${dep} > $out\`, { allowedReferences: [] });
 export const fine = sh("fine", \`echo \${dep} > $out\`, { allowedReferences: [dep] });
+const mid = sh("pol-mid", \`echo \${dep} > $out\`);
+export const reqAllowed = sh("req-allowed", \`echo \${mid} > $out\`, { allowedRequisites: [mid] });
+export const reqDisallowed = sh("req-disallowed", \`echo \${mid} > $out\`, { disallowedRequisites: [dep] });
+export const reqFine = sh("req-fine", \`echo \${mid} > $out\`, { allowedRequisites: [mid, dep] });
 export const setuid = sh("setuid", "echo > $out; $B chmod 4555 $out");
 export const fifo = sh("fifo", "$B mkdir $out; $B mkfifo $out/p");
 export const worldw = sh("worldw", "echo > $out; $B chmod 666 $out");
@@ -211,13 +215,27 @@ export const missing = sh("missing", "true");`,
       ["fifo", /unsupported file type/],
       ["worldw", /writable by others/],
       ["missing", /failed to produce output path/],
+      ["reqAllowed", /allowedRequisites.*pol-dep|pol-dep.*allowedRequisites/],
+      ["reqDisallowed", /disallowedRequisites/],
     ] as const) {
       const r = run(["build", f, "-A", attr, "--no-link"]);
       expect(r.status, `${attr}: ${r.stderr}`).toBe(100);
       expect(r.stderr, attr).toMatch(re);
     }
     expect(run(["build", f, "-A", "fine", "--no-link"]).status).toBe(0);
+    expect(run(["build", f, "-A", "reqFine", "--no-link"]).status).toBe(0);
     verifyClean();
+  });
+
+  it("cairn log prints the stored log with control characters escaped", () => {
+    const f = p.recipe("logesc.ts", `export default sh("log-esc", "printf 'plain line\\\\n\\\\033[31mred\\\\033[0m\\\\n'; echo > $out");`);
+    expect(run(["build", f, "--no-link"]).status).toBe(0);
+    const drv = run(["instantiate", f]).out.trim();
+    const log = run(["log", drv]);
+    expect(log.status, log.stderr).toBe(0);
+    expect(log.out).toContain("plain line\n");
+    expect(log.out).toContain("\\x1b[31mred\\x1b[0m");
+    expect(log.out).not.toContain("\x1b");
   });
 
   it("builds .drv paths and DRV!output, and refuses a foreign system", () => {
