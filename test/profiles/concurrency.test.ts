@@ -51,10 +51,13 @@ describe("PR-1: concurrent installs into one profile", () => {
   });
 
   it("a rollback racing installs is serialised with them", async () => {
+    // Installs of new packages (a remove could find its package gone after the rollback, which
+    // goes to a generation that depends on the order the 8 installs above landed in).
+    const [d0, d1] = cairnOk(["add", makeTree(dir, "d0-1.0", "d0", "d0"), makeTree(dir, "d1-1.0", "d1", "d1")], { env }).trim().split("\n") as [string, string];
     const rs = await Promise.all([
-      runCairn(["profile", "remove", "c0"], { env }),
+      runCairn(["profile", "install", d0], { env }),
       runCairn(["profile", "rollback"], { env }),
-      runCairn(["profile", "remove", "c1"], { env }),
+      runCairn(["profile", "install", d1], { env }),
     ]);
     for (const r of rs) expect(r.status, r.stderr).toBe(0);
     const h = JSON.parse(cairnOk(["profile", "history", "--json"], { env })) as Hist[];
