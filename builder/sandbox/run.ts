@@ -98,11 +98,54 @@ export function checkSandboxAvailable(): string {
   return bwrap;
 }
 
+/** Direct children of `pid` (from /proc: ppid is field 4 of /proc/N/stat). */
+function childrenOf(pid: number): number[] {
+  const out: number[] = [];
+  for (const n of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(n)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${n}/stat`, "latin1");
+      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === pid) out.push(Number(n));
+    } catch {
+      /* gone */
+    }
+  }
+  return out;
+}
+
+/**
+ * Kill a build: stop bwrap (so it cannot start a sandbox meanwhile), kill the sandbox it started
+ * (its pid 1: the whole pid namespace goes with it), then bwrap. Killing bwrap alone would leave
+ * a sandbox that had not yet armed --die-with-parent running (bubblewrap#633).
+ */
+function killTree(pid: number | undefined): void {
+  if (pid === undefined) return;
+  const signal = (p: number, s: NodeJS.Signals) => {
+    try {
+      process.kill(p, s);
+    } catch {
+      /* gone */
+    }
+  };
+  signal(pid, "SIGSTOP");
+  for (const c of childrenOf(pid)) signal(c, "SIGKILL");
+  signal(pid, "SIGKILL");
+}
+
 async function supervise(child: ResultPromise, limits: RunLimits): Promise<RunResult> {
   let timedOut = false;
   let silent = false;
   let cancelled = false;
-  const kill = () => child.kill("SIGKILL");
+  let killed = false;
+  const kill = () => {
+    killed = true;
+    killTree(child.pid);
+  };
+  // Once the process we started has exited after a kill, nothing may hold the output open for
+  // long: close our end so the wait below ends.
+  child.once("exit", () => {
+    if (killed) setTimeout(() => child.all?.destroy(), 1000).unref();
+  });
   if (child.pid !== undefined) limits.onStart?.(child.pid);
   const timers: NodeJS.Timeout[] = [];
   if (limits.timeoutMs) timers.push(setTimeout(() => ((timedOut = true), kill()), limits.timeoutMs));
@@ -121,7 +164,10 @@ async function supervise(child: ResultPromise, limits: RunLimits): Promise<RunRe
     limits.onOutput(c);
   });
   try {
-    const r = await child;
+    const r = await child.catch((e: unknown) => {
+      if (killed) return { exitCode: undefined, signal: "SIGKILL" } as { exitCode?: number; signal?: string };
+      throw e;
+    });
     return {
       ...(r.exitCode !== undefined ? { exitCode: r.exitCode } : {}),
       ...(r.signal !== undefined ? { signal: r.signal } : {}),
@@ -147,6 +193,7 @@ async function start(cmd: string[], env: Record<string, string>, cwd: string, de
   const { execa } = await loadExeca();
   return { child: execa(bash, guarded(cmd), { env, extendEnv: false, stdin: "ignore", all: true, buffer: false, reject: false, cleanup: true, detached, cwd }) };
 }
+
 
 /** Run a build inside bubblewrap. Must be called from the main thread (--die-with-parent). */
 export async function runSandboxed(spec: SandboxSpec, limits: RunLimits, wrapper: string[] = []): Promise<RunResult> {
