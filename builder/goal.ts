@@ -2,7 +2,6 @@
 // area, run the builder (sandboxed, unsandboxed, or cairn's builtin fetcher), check what it left,
 // copy it into the store and register it. Nix: DerivationGoal / LocalDerivationGoal.
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import {
@@ -343,4 +342,3 @@ async function runBuiltin(req: BuildRequest, drv: Derivation, dest: string, sett
   return { exitCode: 0, timedOut: false, silent: false, cancelled: settings.signal.aborted };
 }
 
-export const defaultBuildCores = () => os.availableParallelism();

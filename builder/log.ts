@@ -72,11 +72,6 @@ export class LogWriter {
     fs.renameSync(this.tmp, this.dest);
   }
 
-  /** Drop the log (nothing was built). */
-  async abandon(): Promise<void> {
-    await this.close().catch(() => undefined);
-    fs.rmSync(this.dest, { force: true });
-  }
 }
 
 /** The stored log of a derivation, or undefined. */

@@ -2,6 +2,7 @@
 // references found in each output before it is registered. Pure. Nix: checkOutputs in
 // local-derivation-goal.cc (entries may be store paths or names of this derivation's outputs).
 import { CairnError } from "../store/format/index.js";
+import { words } from "./request.js";
 
 export interface OutputChecks {
   allowedReferences?: string[];
@@ -12,9 +13,6 @@ export interface OutputChecks {
 
 const KINDS = ["allowedReferences", "disallowedReferences", "allowedRequisites", "disallowedRequisites"] as const;
 
-function words(s: string): string[] {
-  return s.split(/[ \t\n\r]+/).filter((w) => w !== "");
-}
 
 /**
  * The checks for each output: from the environment (non-structured: whitespace-separated lists

@@ -57,7 +57,7 @@ function processString(b: string, what: string, drvPath: string): string {
 }
 
 /** Nix's tokenizeString: whitespace-separated words. */
-function words(s: string): string[] {
+export function words(s: string): string[] {
   return s.split(/[ \t\n\r]+/).filter((w) => w !== "");
 }
 

@@ -194,8 +194,10 @@ export async function buildDerivations(store: LocalStore, wanted: readonly strin
     summary.failed.push({ drvPath: wanted[0] ?? "", error: new BuildFailure("cancelled", "build cancelled"), kind: "cancelled" });
   }
   // Anything never started (stopped after a failure, or cancelled) is reported as skipped.
+  const built = new Set(summary.built);
+  const failed = new Set(summary.failed.map((f) => f.drvPath));
   for (const n of plan.nodes) {
-    if (!summary.built.includes(n.drvPath) && !summary.failed.some((f) => f.drvPath === n.drvPath) && !dead.has(n.drvPath)) {
+    if (!built.has(n.drvPath) && !failed.has(n.drvPath) && !dead.has(n.drvPath)) {
       const allValid = [...n.outputs.values()].every((p) => store.isValidPath(p));
       if (!allValid && !force.has(n.drvPath)) summary.skipped.push(n.drvPath);
     }

@@ -49,18 +49,14 @@ export interface UserEnvironment {
   dirs: number;
 }
 
-/** Paths this process needs kept alive until its links exist (RELIABILITY.md §2.3, profiles step 1). */
-export function addTempRoots(store: LocalStore, paths: readonly string[]): void {
-  store.addTempRoots(paths);
-}
-
 /**
  * Make (or find) the environment for `m`: every installed path must be valid; a collision is an
  * error naming both packages and the file. Returns the environment's store path, temp-rooted.
  */
 export function buildUserEnvironment(store: LocalStore, m: Manifest, crash?: (p: string) => void): UserEnvironment {
   const refs = manifestPaths(m);
-  addTempRoots(store, refs);
+  // Temp roots until the generation link exists (RELIABILITY.md §2.3, profiles step 1).
+  store.addTempRoots(refs);
   for (const p of refs) {
     if (!store.isValidPath(p)) throw new CairnError("E_INVALID_PATH", `cannot install '${p}': it is not a valid store path`, { path: p });
   }
@@ -70,7 +66,7 @@ export function buildUserEnvironment(store: LocalStore, m: Manifest, crash?: (p:
   const union = buildUnion(pkgs, fsTreeReader, { reservedTopLevel: [MANIFEST_FILE] });
   const tree = unionTree(union, new Map([[MANIFEST_FILE, Buffer.from(printManifest(m))]]));
   const t = hashTree(store, USER_ENV_NAME, tree, refs);
-  addTempRoots(store, [t.path]);
+  store.addTempRoots([t.path]);
   crash?.("profile.env-computed");
   const p = addTree(store, t, tree, { referencesChecked: true, ...(crash ? { crash } : {}) });
   crash?.("profile.env-registered");
