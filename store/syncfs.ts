@@ -2,7 +2,7 @@
 // One syncfs before the registering transaction replaces thousands of per-file fsyncs (measured:
 // bench/README.md). node:child_process rather than execa here: importing execa costs ~90 ms,
 // the spawn itself ~3 ms, and `cairn add` is a short-lived CLI.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import { CairnError } from "./format/index.js";
 
@@ -16,6 +16,18 @@ export function syncFileSystem(dir: string): void {
       path: dir,
     });
   }
+}
+
+/** syncFileSystem without blocking the event loop (worker threads keep being fed meanwhile). */
+export async function syncFileSystemAsync(dir: string): Promise<void> {
+  const stderr: Buffer[] = [];
+  const why = await new Promise<string | undefined>((resolve) => {
+    const child = spawn(SYNC, ["-f", dir], { stdio: ["ignore", "ignore", "pipe"] });
+    child.stderr!.on("data", (b: Buffer) => stderr.push(b));
+    child.on("error", (e) => resolve(e.message));
+    child.on("close", (code, signal) => resolve(code === 0 ? undefined : (Buffer.concat(stderr).toString().trim() || `exit ${code ?? signal}`)));
+  });
+  if (why !== undefined) throw new CairnError("E_IO", `cannot sync the file system of '${dir}': ${why}`, { path: dir });
 }
 
 export function fsyncDir(dir: string): void {
