@@ -565,7 +565,6 @@ export class LocalStore {
     }
     if (todo.length === 0) return [];
     const tmp = this.newTemp();
-    fs.mkdirSync(tmp, 0o700);
     const registered: string[] = [];
     const started: Array<Promise<MaterialisedOutput>> = [];
     let claimed: readonly string[] = [];
@@ -577,6 +576,8 @@ export class LocalStore {
       );
       todo = todo.filter((i) => !valid.has(i.path));
       claimed = todo.map((i) => i.path);
+      // After the claims that name it: a crash leaves it to recover(), never unaccounted for.
+      fs.mkdirSync(tmp, 0o700);
       this.crash("import.claimed");
       // Write-back started early: a background syncfs every EARLY_FLUSH_BYTES restored, so the
       // one that decides durability (below, before registering) finds little left to write.
