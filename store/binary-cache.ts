@@ -29,7 +29,9 @@ import {
 import type { LocalStore, NarImport } from "./local-store.js";
 import { openTransport, type CacheTransport, type TransportOptions } from "./cache-transport.js";
 import { checkCompression, narExtension, type Compression } from "./compression.js";
-import { NarPool } from "./nar-pool.js";
+import { NarPool, narPoolSettings } from "./nar-pool.js";
+import { FsWriter } from "./fs-writer.js";
+import { restoreNarFile } from "./nar-jobs.js";
 import { isAlive, ownerTag, parseOwnerTag } from "./process-id.js";
 import { removeTree } from "./remove-tree.js";
 
@@ -276,15 +278,15 @@ export async function copyFromCache(store: LocalStore, cache: BinaryCache, paths
   for (const p of paths) store.parsePath(p);
   await cache.checkStoreDir(storeDir, false);
   sweepScratch(store);
-  const narPool = new NarPool();
+  const restorer: { writer?: FsWriter | undefined } = {};
   try {
-    return await copyClosureFrom(store, cache, paths, opts, narPool);
+    return await copyClosureFrom(store, cache, paths, opts, restorer);
   } finally {
-    await narPool.close();
+    await restorer.writer?.close();
   }
 }
 
-async function copyClosureFrom(store: LocalStore, cache: BinaryCache, paths: readonly string[], opts: CopyFromOptions, narPool: NarPool): Promise<CopyResult> {
+async function copyClosureFrom(store: LocalStore, cache: BinaryCache, paths: readonly string[], opts: CopyFromOptions, restorer: { writer?: FsWriter | undefined }): Promise<CopyResult> {
   const storeDir = store.storeDir;
   const jobs = opts.jobs ?? 4;
   const emit = opts.onEvent ?? (() => {});
@@ -312,7 +314,9 @@ async function copyClosureFrom(store: LocalStore, cache: BinaryCache, paths: rea
       }
       checkCompression(info.compression, `${cache.url}/${narInfoFileFor(storeDir, p)}`);
       infos.set(p, info);
-      narPool.plan((planned += info.narSize), infos.size);
+      // A big copy: start the writing thread now, so it has loaded by the first restore.
+      planned += info.narSize;
+      if (planned >= narPoolSettings.minBytes && !("writer" in restorer)) restorer.writer = FsWriter.start();
       for (const r of info.references) {
         if (!seen.has(r)) {
           seen.add(r);
@@ -326,15 +330,16 @@ async function copyClosureFrom(store: LocalStore, cache: BinaryCache, paths: rea
   emit({ kind: "plan", total: order.length, skipped: skipped.length, bytes: order.reduce((n, p) => n + infos.get(p)!.narSize, 0) });
   if (order.length === 0) return { copied: [], skipped: skipped.sort(compareUtf8) };
 
-  // 2. NARs restored in parallel (worker threads; decompressors stream into them), checked,
-  // then made durable and registered in big batches (LocalStore.addFromNars). Over http the
-  // NARs are downloaded first, `jobs` at a time, checked against FileHash.
+  // 2. NARs parsed and hashed here (decompressors streaming into the parser, several at once)
+  // while the writing thread creates their files; checked, then made durable and registered in
+  // big batches (LocalStore.addFromNars). Over http the NARs are downloaded first, `jobs` at a
+  // time, checked against FileHash.
   const tmp = scratchDir(store);
   const where = (p: string) => `${cache.url}/${infos.get(p)!.url}`;
   try {
     const imports = order.map((p) => narImport(infos.get(p)!, cache.origin));
     const copied = await store.addFromNars(imports, {
-      concurrency: Math.max(jobs, narPool.size * 2),
+      concurrency: jobs,
       restore: async (item, dest, onEntry) => {
         const info = infos.get(item.path)!;
         emit({ kind: "start", path: item.path, narSize: info.narSize });
@@ -343,7 +348,8 @@ async function copyClosureFrom(store: LocalStore, cache: BinaryCache, paths: rea
         opts.crash?.("copy.downloaded");
         try {
           // The signed NarSize bounds what decompression may write.
-          return await narPool.restore({ file, compression: checkCompression(info.compression), dest, maxSize: info.narSize }, onEntry);
+          const job = { file, compression: checkCompression(info.compression), dest, maxSize: info.narSize };
+          return await restoreNarFile(job, { onEntry, ...(restorer.writer ? { writer: restorer.writer } : {}) });
         } finally {
           if (file.startsWith(tmp + "/")) fs.rmSync(file, { force: true });
         }

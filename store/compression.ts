@@ -78,8 +78,7 @@ export async function compressFile(src: string, dest: string, c: Exclude<Compres
 
 /**
  * Decompress the open file `fd` in a child process; `onChunk` gets the output as it arrives and
- * may throw to stop (the child is killed). Output beyond `maxBytes` is refused. The child's own
- * failure (corrupt input) wins over whatever its truncated output made `onChunk` throw.
+ * may throw to stop (the child is killed). Output beyond `maxBytes` is refused.
  */
 export async function decompressStream(fd: number, c: Exclude<Compression, "none">, maxBytes: number, onChunk: (b: Uint8Array) => void): Promise<void> {
   const [cmd, args] = command(c, true);
@@ -100,10 +99,11 @@ export async function decompressStream(fd: number, c: Exclude<Compression, "none
     child.kill("SIGKILL");
   }
   const status = await exited;
-  // Killed by a signal after we stopped reading (SIGPIPE, our SIGKILL): our own reason stands.
-  if (failure !== undefined && typeof status === "string") throw failure;
-  if (status !== 0) throw codecError(c, true, status, stderr);
+  // Once we stopped reading, the child dies of it (SIGPIPE, EPIPE, ECONNRESET, our SIGKILL):
+  // our reason stands. A child that fails on its own (not its format, corrupt) ends the stream
+  // first, and is named here.
   if (failure !== undefined) throw failure;
+  if (status !== 0) throw codecError(c, true, status, stderr);
 }
 
 function collect(stream: NodeJS.ReadableStream): Buffer[] {

@@ -163,6 +163,9 @@ export class FsSink implements NarEvents {
     }
   }
 
+  /** Everything is written as the events come: nothing to wait for (see TreeSink). */
+  finish(): void {}
+
   /** Close a half-written file after an error. */
   abandon(): void {
     if (this.fd >= 0) {

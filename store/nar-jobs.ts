@@ -8,6 +8,7 @@ import { CairnError, Hasher, NarPushParser, parseNarFrom } from "./format/index.
 import { compressFile, decompressStream, outputTooLarge, type Compression } from "./compression.js";
 import { FdReader } from "./fd-reader.js";
 import { FsSink } from "./fs-sink.js";
+import type { FsWriter, TreeSink } from "./fs-writer.js";
 import { dumpPath } from "./nar-fs.js";
 
 export interface Restored {
@@ -51,8 +52,8 @@ export interface Dumped {
  * Restore a NAR from a pull source into `dest` as a canonical store tree (modes 0444/0555,
  * mtime 1), hashing it as it is parsed. Trailing bytes after the NAR are an error.
  */
-export function restoreNar(read: (n: number) => Uint8Array, atEnd: () => boolean, dest: string, opts: { maxSize?: number; onEntry?: () => void } = {}): Restored {
-  const sink = new FsSink(dest, { canonical: true, fsyncEach: false, ...(opts.onEntry ? { onEntry: opts.onEntry } : {}) });
+export function restoreNar(read: (n: number) => Uint8Array, atEnd: () => boolean, dest: string, opts: RestoreOptions = {}): Restored {
+  const sink = treeSink(dest, opts);
   const hasher = new Hasher("sha256");
   const max = opts.maxSize ?? Number.MAX_SAFE_INTEGER;
   let seen = 0;
@@ -63,34 +64,51 @@ export function restoreNar(read: (n: number) => Uint8Array, atEnd: () => boolean
       if (seen > max) throw new CairnError("E_SIZE_MISMATCH", `NAR is larger than the ${max} bytes expected`, { expected: max });
       hasher.update(c);
     });
+    if (!atEnd()) {
+      throw new CairnError("E_NAR_FORMAT", `trailing data after the NAR's ${size} bytes`, { reason: "trailing-data", offset: size });
+    }
+    sink.finish();
   } finally {
     sink.abandon();
-  }
-  if (!atEnd()) {
-    throw new CairnError("E_NAR_FORMAT", `trailing data after the NAR's ${size} bytes`, { reason: "trailing-data", offset: size });
   }
   return { narHash: hasher.digest().bytes, narSize: size, entries: sink.entries };
 }
 
+export interface RestoreOptions {
+  /** The NAR may not be longer than this. */
+  maxSize?: number;
+  /** Called per entry written (crash points). */
+  onEntry?: () => void;
+  /** Write the files on this thread instead of the calling one. */
+  writer?: FsWriter;
+}
+
+function treeSink(dest: string, opts: RestoreOptions): TreeSink {
+  if (opts.writer !== undefined) return opts.writer.sink(dest, opts.onEntry);
+  return new FsSink(dest, { canonical: true, fsyncEach: false, ...(opts.onEntry ? { onEntry: opts.onEntry } : {}) });
+}
+
 /** Restore a (compressed) NAR file: see RestoreJob. */
-export async function restoreNarFile(job: RestoreJob, onEntry?: () => void): Promise<Restored> {
+export async function restoreNarFile(job: RestoreJob, opts: Omit<RestoreOptions, "maxSize"> = {}): Promise<Restored> {
   const fd = openInput(job.file);
   try {
     if (job.compression === "none") {
       const r = new FdReader(fd);
-      return restoreNar((n) => r.read(n), () => r.atEnd(), job.dest, { maxSize: job.maxSize, ...(onEntry ? { onEntry } : {}) });
+      return restoreNar((n) => r.read(n), () => r.atEnd(), job.dest, { ...opts, maxSize: job.maxSize });
     }
     // The decompressor's output goes straight into the parser, chunk by chunk.
-    const sink = new FsSink(job.dest, { canonical: true, fsyncEach: false, ...(onEntry ? { onEntry } : {}) });
+    const sink = treeSink(job.dest, opts);
     const hasher = new Hasher("sha256");
     const parser = new NarPushParser(sink, (c) => hasher.update(c));
+    let narSize: number;
     try {
       await decompressStream(fd, job.compression, job.maxSize, (c) => parser.push(c));
+      narSize = parser.end();
+      if (narSize > job.maxSize) throw outputTooLarge(job.compression, job.maxSize);
+      sink.finish();
     } finally {
       sink.abandon();
     }
-    const narSize = parser.end();
-    if (narSize > job.maxSize) throw outputTooLarge(job.compression, job.maxSize);
     return { narHash: hasher.digest().bytes, narSize, entries: sink.entries };
   } finally {
     fs.closeSync(fd);

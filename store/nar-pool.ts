@@ -1,38 +1,32 @@
-// Runs the NAR jobs of a copy (store/nar-jobs.ts) on worker threads, one job per thread at a
-// time: restoring 20,000 files is one core of syscalls, parsing and hashing, and the paths of a
-// closure are independent until they are registered, so two threads restore twice as fast on two
-// cores. Nix: the ThreadPool of copyPaths. Without the built worker script (running from the
-// TypeScript sources without a build), or for small copies, jobs run in the calling thread.
-import fs from "node:fs";
+// Runs the dumps of copy --to (store/nar-jobs.ts) on worker threads, one path per thread at a
+// time: reading 20,000 files is a core of system calls, and the paths of a closure are
+// independent until their narinfos are written, so two threads dump twice as fast on two cores.
+// Nix: the ThreadPool of copyPaths. Without the built worker script (running from the
+// TypeScript sources without a build), or for small copies, dumps run in the calling thread.
+// (Restores use one writing thread instead: store/fs-writer.ts.)
 import os from "node:os";
-import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { CairnError, type ErrorCode } from "./format/index.js";
-import { dumpNarFile, restoreNarFile, type DumpJob, type Dumped, type RestoreJob, type Restored } from "./nar-jobs.js";
+import { builtWorker } from "./fs-writer.js";
+import { dumpNarFile, type DumpJob, type Dumped } from "./nar-jobs.js";
 
-export type PoolRequest = { id: number; kind: "restore"; job: RestoreJob } | { id: number; kind: "dump"; job: DumpJob };
+export type PoolRequest = { id: number; kind: "dump"; job: DumpJob };
 export type PoolReply =
-  | { id: number; ok: true; result: Restored | Dumped }
+  | { id: number; ok: true; result: Dumped }
   | { id: number; ok: false; error: { code?: ErrorCode; message: string; data?: Record<string, unknown> } };
 
 /** Tuning; exported so tests can force threads on small copies. */
 export const narPoolSettings = {
-  /** Copies of fewer NAR bytes than this run in the calling thread (a thread costs ~30 ms to start). */
+  /**
+   * Copies of fewer NAR bytes than this run in the calling thread: a thread costs ~60 ms of CPU
+   * to start and its own JIT warm-up. Also the threshold of restores' writing thread.
+   */
   minBytes: 8 << 20,
 };
 
-/** The built worker: beside this module in dist/, or dist/store/ seen from the sources. */
-function workerScript(): URL | undefined {
-  for (const rel of ["./nar-worker.js", "../dist/store/nar-worker.js"]) {
-    const u = new URL(rel, import.meta.url);
-    if (fs.existsSync(fileURLToPath(u))) return u;
-  }
-  return undefined;
-}
-
 interface Pending {
   request: PoolRequest;
-  resolve: (r: Restored | Dumped) => void;
+  resolve: (r: Dumped) => void;
   reject: (e: unknown) => void;
 }
 
@@ -49,7 +43,7 @@ export class NarPool {
 
   /** 0 (or no built worker script): every job runs in the calling thread. */
   private threads = 0;
-  private readonly script = workerScript();
+  private readonly script = builtWorker("nar-worker.js");
 
   /**
    * Size the pool for a copy of `bytes` NAR bytes in `paths` paths; call again as the plan grows
@@ -68,18 +62,12 @@ export class NarPool {
     return this.threads;
   }
 
-  /** `onEntry` sees each entry written when the job runs in this thread (crash points), not on a worker. */
-  restore(job: RestoreJob, onEntry?: () => void): Promise<Restored> {
-    if (this.threads === 0) return restoreNarFile(job, onEntry);
-    return this.submit({ id: this.nextId++, kind: "restore", job }) as Promise<Restored>;
-  }
-
   dump(job: DumpJob): Promise<Dumped> {
     if (this.threads === 0) return dumpNarFile(job);
-    return this.submit({ id: this.nextId++, kind: "dump", job }) as Promise<Dumped>;
+    return this.submit({ id: this.nextId++, kind: "dump", job });
   }
 
-  private submit(request: PoolRequest): Promise<Restored | Dumped> {
+  private submit(request: PoolRequest): Promise<Dumped> {
     if (this.closed) return Promise.reject(new CairnError("E_IO", "the NAR worker pool is closed", {}));
     return new Promise((resolve, reject) => {
       this.queue.push({ request, resolve, reject });

@@ -8,7 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Layout, LocalStore } from "../../store/index.js";
 import { BinaryCache, copyFromCache, copyToCache } from "../../store/binary-cache.js";
 import { NarPool, narPoolSettings } from "../../store/nar-pool.js";
-import { restoreNarFile, type Restored } from "../../store/nar-jobs.js";
+import { dumpNarFile, restoreNarFile, type Restored } from "../../store/nar-jobs.js";
+import { FsWriter } from "../../store/fs-writer.js";
+import { hashPath } from "../../store/nar-fs.js";
 import { CairnError, parseHash, parseNarInfo, toPublicKey, type NarInfo } from "../../store/format/index.js";
 import { REPO, cairnOk, rmTree, tmpDir } from "../helpers/cli.js";
 import { runCairn } from "../helpers/checker.js";
@@ -35,7 +37,7 @@ function makeTree(dir: string, seed: string, files: number, kb: number): void {
 const niOf = (cache: string, p: string): NarInfo => parseNarInfo(STORE_DIR, fs.readFileSync(path.join(cache, `${path.basename(p).slice(0, 32)}.narinfo`), "utf8"));
 
 beforeAll(async () => {
-  expect(fs.existsSync(path.join(REPO, "dist/store/nar-worker.js")), "the threads run the built worker: npm run build").toBe(true);
+  for (const f of ["nar-worker.js", "fs-writer-worker.js"]) expect(fs.existsSync(path.join(REPO, "dist/store", f)), "the threads run the built workers: npm run build").toBe(true);
   work = tmpDir("cairn-cache-par-");
   src = path.join(work, "src-root");
   key = writeKey(work, SK);
@@ -54,8 +56,64 @@ beforeAll(async () => {
 });
 afterAll(() => rmTree(work));
 
-describe("NarPool", () => {
-  it("runs restores and dumps on threads with the results the calling thread gets, and carries errors over", async () => {
+describe("FsWriter: restores whose files a second thread writes", () => {
+  it("gives the tree, hash and entry count the calling thread gives, for every compression", async () => {
+    const w = FsWriter.start()!;
+    expect(w).toBeDefined();
+    try {
+      for (const c of ["none", "zstd", "xz"] as const) {
+        const ni = niOf(caches[c]!, paths[0]!);
+        const job = (dest: string) => ({ file: path.join(caches[c]!, ni.url), compression: c, dest, maxSize: ni.narSize });
+        let entries = 0;
+        const threaded: Restored = await restoreNarFile(job(path.join(work, `restored-t-${c}`)), { writer: w, onEntry: () => entries++ });
+        const inThread = await restoreNarFile(job(path.join(work, `restored-i-${c}`)));
+        expect(threaded).toEqual(inThread);
+        expect(entries).toBe(threaded.entries);
+        expect(Buffer.from(threaded.narHash)).toEqual(Buffer.from(ni.narHash.bytes));
+        expect(threaded.entries).toBe(150 + 7 + 1 + 1);
+        // The same files, modes and times: the NAR of what the thread wrote is the original.
+        expect(hashPath(path.join(work, `restored-t-${c}`)).hash).toEqual(ni.narHash);
+        const st = fs.lstatSync(path.join(work, `restored-t-${c}`, "d0", "f0"));
+        expect([st.mode & 0o7777, st.mtimeMs]).toEqual([0o555, 1000]);
+      }
+    } finally {
+      await w.close();
+    }
+  });
+
+  it("reports the thread's write errors as its own (E_IO naming the file), per job, and aborts cleanly", async () => {
+    const w = FsWriter.start()!;
+    try {
+      const ni = niOf(caches.none!, paths[1]!);
+      const file = path.join(caches.none!, ni.url);
+      // The destination exists already: the thread cannot create the root.
+      const taken = path.join(work, "taken");
+      fs.mkdirSync(taken);
+      const e = await restoreNarFile({ file, compression: "none", dest: taken, maxSize: ni.narSize }, { writer: w }).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(CairnError);
+      expect((e as CairnError).code).toBe("E_IO");
+      expect((e as CairnError).message).toMatch(/cannot create directory '.*\/taken': EEXIST/);
+      expect(fs.readdirSync(taken)).toEqual([]);
+      // The thread goes on with other jobs.
+      const ok = await restoreNarFile({ file, compression: "none", dest: path.join(work, "after-error"), maxSize: ni.narSize }, { writer: w });
+      expect(Buffer.from(ok.narHash)).toEqual(Buffer.from(ni.narHash.bytes));
+      // A NAR that fails to parse half-way: abandoned, and nothing is written once restore returns.
+      const cut = path.join(work, "cut.nar");
+      fs.writeFileSync(cut, fs.readFileSync(file).subarray(0, 300_000));
+      const e2 = await restoreNarFile({ file: cut, compression: "none", dest: path.join(work, "cut-dest"), maxSize: ni.narSize }, { writer: w }).catch((x: unknown) => x);
+      expect((e2 as CairnError).code).toBe("E_NAR_TRUNCATED");
+      const snapshot = (d: string): string[] => fs.readdirSync(d, { recursive: true }).map(String).sort();
+      const before = snapshot(path.join(work, "cut-dest"));
+      await new Promise((r) => setTimeout(r, 50));
+      expect(snapshot(path.join(work, "cut-dest"))).toEqual(before);
+    } finally {
+      await w.close();
+    }
+  });
+});
+
+describe("NarPool: dumps on threads", () => {
+  it("give the NAR files and hashes the calling thread gives, and carry errors over", async () => {
     const pool = new NarPool();
     try {
       expect(pool.size).toBe(0);
@@ -63,35 +121,27 @@ describe("NarPool", () => {
       expect(pool.size).toBe(0);
       pool.plan(64 << 20, 4);
       expect(pool.size).toBeGreaterThanOrEqual(1);
+      const src0 = path.join(src, "store", path.basename(paths[0]!));
       for (const c of ["none", "zstd", "xz"] as const) {
         const ni = niOf(caches[c]!, paths[0]!);
-        const job = (dest: string) => ({ file: path.join(caches[c]!, ni.url), compression: c, dest, maxSize: ni.narSize });
-        const threaded: Restored = await pool.restore(job(path.join(work, `restored-t-${c}`)));
-        const inThread = await restoreNarFile(job(path.join(work, `restored-i-${c}`)));
-        expect(threaded).toEqual(inThread);
-        expect(Buffer.from(threaded.narHash)).toEqual(Buffer.from(ni.narHash.bytes));
-        expect(threaded.narSize).toBe(ni.narSize);
-        expect(threaded.entries).toBe(150 + 7 + 1 + 1);
-        const d = await pool.dump({ source: path.join(work, `restored-t-${c}`), nar: path.join(work, `dump-${c}.nar`), compression: c, compressed: path.join(work, `dump-${c}.c`) });
+        const d = await pool.dump({ source: src0, nar: path.join(work, `dump-${c}.nar`), compression: c, compressed: path.join(work, `dump-${c}.c`) });
+        const here = await dumpNarFile({ source: src0, nar: path.join(work, `dump-i-${c}.nar`), compression: c, compressed: path.join(work, `dump-i-${c}.c`) });
+        expect({ ...d, file: "" }).toEqual({ ...here, file: "" });
         expect(Buffer.from(d.narHash)).toEqual(Buffer.from(ni.narHash.bytes));
+        // What copy --to published for this path: the same file.
+        expect(Buffer.from(d.fileHash)).toEqual(Buffer.from(ni.fileHash!.bytes));
         expect(d.fileSize).toBe(fs.statSync(d.file).size);
         if (c === "none") expect(d.file).toBe(path.join(work, `dump-${c}.nar`));
         else expect(fs.existsSync(path.join(work, `dump-${c}.nar`)), "the uncompressed scratch NAR is removed").toBe(false);
       }
-      // A worker's CairnError arrives with its code, message and data.
-      fs.writeFileSync(path.join(work, "bad.nar"), "not a nar at all, long enough");
-      const e = await pool.restore({ file: path.join(work, "bad.nar"), compression: "none", dest: path.join(work, "bad-dest"), maxSize: 100 }).catch((x: unknown) => x);
+      // A worker's CairnError arrives with its code and data.
+      const e = await pool.dump({ source: path.join(work, "no-such-path"), nar: path.join(work, "never.nar"), compression: "none" }).catch((x: unknown) => x);
       expect(e).toBeInstanceOf(CairnError);
-      expect((e as CairnError).code).toBe("E_NAR_FORMAT");
-      expect((e as CairnError).data.reason).toBe("not-a-nar");
-      // A bomb is stopped at maxSize on a thread too.
-      const ni = niOf(caches.zstd!, paths[0]!);
-      const b = await pool.restore({ file: path.join(caches.zstd!, ni.url), compression: "zstd", dest: path.join(work, "bomb-dest"), maxSize: 4096 }).catch((x: unknown) => x);
-      expect((b as CairnError).message).toMatch(/cannot decompress zstd data: its output exceeds 4096 bytes/);
+      expect((e as CairnError).message).toMatch(/no-such-path/);
     } finally {
       await pool.close();
     }
-    await expect(pool.restore({ file: "/nonexistent", compression: "none", dest: "/nonexistent", maxSize: 1 })).rejects.toThrow(/closed/);
+    await expect(pool.dump({ source: "/nonexistent", nar: "/nonexistent", compression: "none" })).rejects.toThrow(/closed/);
   });
 });
 
