@@ -163,8 +163,16 @@ export class FsSink implements NarEvents {
     }
   }
 
-  /** Everything is written as the events come: nothing to wait for (see TreeSink). */
-  finish(): void {}
+  /** TreeSink (store/fs-writer.ts): everything is written as the events come. */
+  done(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** TreeSink: give the tree up after an error. */
+  cancel(): Promise<void> {
+    this.abandon();
+    return Promise.resolve();
+  }
 
   /** Close a half-written file after an error. */
   abandon(): void {

@@ -1,20 +1,19 @@
 // The thread of store/fs-writer.ts: replays the ring's records into one FsSink per job, in order.
 // A job that fails (ENOSPC, EEXIST…) keeps its first error and skips its later records; FINISH
 // reports the error (or success), ABORT drops the job. Only this thread touches the jobs' files.
-import { workerData } from "node:worker_threads";
+import { parentPort, workerData } from "node:worker_threads";
 import { isCairnError } from "./format/errors.js";
 import { FsSink } from "./fs-sink.js";
-import { HEADER, K, W, type WriterData } from "./fs-writer.js";
+import { HEADER, K, W, type JobResult, type WriterData } from "./fs-writer.js";
 
 const data = workerData as WriterData;
 const ctrl = new Int32Array(data.ctrl);
 const ring = new Uint8Array(data.ring);
 const hdr = new Int32Array(data.ring);
-const errArea = new Uint8Array(data.err);
 
 interface Job {
   sink: FsSink;
-  error?: { code?: string; message: string; data?: Record<string, unknown> };
+  error?: JobResult["error"];
 }
 const jobs = new Map<number, Job>();
 let rpos = 0;
@@ -25,15 +24,8 @@ function fail(job: number, j: Job, e: unknown): void {
   Atomics.store(ctrl, W.FAILED_JOB, job);
 }
 
-function settle(job: number, ok: boolean, j: Job | undefined): void {
-  if (!ok && j?.error !== undefined) {
-    const bytes = Buffer.from(JSON.stringify(j.error)).subarray(0, errArea.length);
-    errArea.set(bytes);
-    Atomics.store(ctrl, W.ERR_LEN, bytes.length);
-  }
-  Atomics.store(ctrl, W.RESULT_STATUS, ok ? 0 : 1);
-  Atomics.store(ctrl, W.RESULT_JOB, job);
-  Atomics.notify(ctrl, W.RESULT_JOB);
+function settle(job: number, j: Job | undefined, abort: boolean): void {
+  parentPort!.postMessage({ job, ...(!abort && j?.error !== undefined ? { error: j.error } : {}) } satisfies JobResult);
 }
 
 for (;;) {
@@ -63,7 +55,7 @@ for (;;) {
       const j = jobs.get(job);
       jobs.delete(job);
       j?.sink.abandon();
-      settle(job, kind === K.ABORT || j?.error === undefined, j);
+      settle(job, j, kind === K.ABORT);
     } else {
       const j = jobs.get(job);
       if (j !== undefined && j.error === undefined) {
@@ -97,6 +89,6 @@ for (;;) {
     }
   }
   rpos = (rpos + size) % ring.length;
-  Atomics.sub(ctrl, W.USED, size);
-  if (Atomics.load(ctrl, W.PRODUCER_WAITING) !== 0) Atomics.notify(ctrl, W.USED);
+  const left = Atomics.sub(ctrl, W.USED, size) - size;
+  if (left <= ring.length >> 1 && Atomics.load(ctrl, W.PRODUCER_WAITING) !== 0) Atomics.notify(ctrl, W.USED);
 }

@@ -7,8 +7,9 @@
 // for 200 MiB (bench/README.md). Nix: restorePath's sink; Nix restores in its copy threads.
 //
 // Events carry a job id, so NARs may be parsed interleaved (several decompressor streams at
-// once). A job ends with finish(), which waits until the worker has written everything and
-// throws its error, if any: only then are the files complete (not yet durable).
+// once), and the next NAR is parsed while the thread still writes the last one. A job ends with
+// done(), which resolves once the thread has written everything, or rejects with its error:
+// only then are the files complete (not yet durable).
 import fs from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
@@ -23,15 +24,9 @@ export const W = {
   WORKER_WAITING: 1,
   /** 1 while the producer sleeps for room (the worker then notifies). */
   PRODUCER_WAITING: 2,
-  /** Job id whose FINISH/ABORT the worker completed last; RESULT_* describe it. */
-  RESULT_JOB: 3,
-  /** 0 ok, 1 failed (the error is in the error area). */
-  RESULT_STATUS: 4,
-  /** Bytes of the JSON error in the error area. */
-  ERR_LEN: 5,
   /** The last job that failed (the producer stops early). */
-  FAILED_JOB: 6,
-  COUNT: 8,
+  FAILED_JOB: 3,
+  COUNT: 4,
 } as const;
 
 /**
@@ -40,7 +35,12 @@ export const W = {
  */
 export const K = { BEGIN: 1, DIR: 2, REG: 3, REG_X: 4, DATA: 5, END_REG: 6, LINK: 7, END_DIR: 8, FINISH: 9, ABORT: 10, WRAP: 11, STOP: 12 } as const;
 export const HEADER = 16;
-const ERR_BYTES = 4096;
+
+/** The thread's verdict on a job, posted when it has handled the job's FINISH or ABORT. */
+export interface JobResult {
+  job: number;
+  error?: { code?: ErrorCode; message: string; data?: Record<string, unknown> };
+}
 
 /** Tuning; exported for tests. */
 export const fsWriterSettings = {
@@ -60,17 +60,16 @@ export function builtWorker(name: string): URL | undefined {
 export interface WriterData {
   ctrl: SharedArrayBuffer;
   ring: SharedArrayBuffer;
-  err: SharedArrayBuffer;
 }
 
 /** What a restore writes its tree into: FsSink in this thread, or a job of the writer thread. */
 export interface TreeSink extends NarEvents {
   /** Files, directories and symlinks written (sent). */
   readonly entries: number;
-  /** Wait until the tree is completely written; throws the writing error, if any. */
-  finish(): void;
-  /** Give up the tree after an error (nothing more is written to it once this returns). */
-  abandon(): void;
+  /** Resolves once the tree is completely written; rejects with the writing error, if any. */
+  done(): Promise<void>;
+  /** Give up the tree after an error (nothing more is written to it once this resolves). */
+  cancel(): Promise<void>;
 }
 
 const enc = new TextEncoder();
@@ -79,8 +78,8 @@ export class FsWriter {
   private readonly ctrl: Int32Array;
   private readonly ring: Uint8Array;
   private readonly hdr: Int32Array;
-  private readonly err: Uint8Array;
   private wpos = 0;
+  private readonly waiting = new Map<number, { resolve: () => void; reject: (e: unknown) => void }>();
   private nextJob = 1;
   private closed = false;
 
@@ -91,7 +90,14 @@ export class FsWriter {
     this.ctrl = new Int32Array(data.ctrl);
     this.ring = new Uint8Array(data.ring);
     this.hdr = new Int32Array(data.ring);
-    this.err = new Uint8Array(data.err);
+    worker.on("message", (r: JobResult) => {
+      const w = this.waiting.get(r.job);
+      if (w === undefined) return;
+      this.waiting.delete(r.job);
+      if (this.waiting.size === 0) worker.unref();
+      if (r.error === undefined) w.resolve();
+      else w.reject(new CairnError(r.error.code ?? "E_IO", r.error.message, r.error.data ?? {}));
+    });
   }
 
   /** A writer thread, or undefined when the built worker script is not there (sources only). */
@@ -101,7 +107,6 @@ export class FsWriter {
     const data: WriterData = {
       ctrl: new SharedArrayBuffer(4 * W.COUNT),
       ring: new SharedArrayBuffer(fsWriterSettings.ringBytes),
-      err: new SharedArrayBuffer(ERR_BYTES),
     };
     const worker = new Worker(script, { workerData: data });
     worker.unref();
@@ -114,10 +119,9 @@ export class FsWriter {
   private dead = false;
   private fail(): void {
     this.dead = true;
-    // Wake a producer waiting for room or for a result: it sees `dead` and throws.
-    Atomics.store(this.ctrl, W.RESULT_JOB, -1);
-    Atomics.notify(this.ctrl, W.USED);
-    Atomics.notify(this.ctrl, W.RESULT_JOB);
+    const e = new CairnError("E_IO", "the file writing thread stopped", {});
+    for (const w of this.waiting.values()) w.reject(e);
+    this.waiting.clear();
   }
 
   private checkAlive(): void {
@@ -142,8 +146,11 @@ export class FsWriter {
         }
         return this.wpos;
       }
+      // Full: sleep until the thread has emptied half of the ring (it wakes us then, not at
+      // every record, which would make each record a pair of futex calls).
       Atomics.store(this.ctrl, W.PRODUCER_WAITING, 1);
-      if (Atomics.load(this.ctrl, W.USED) === used) Atomics.wait(this.ctrl, W.USED, used, 100);
+      const now = Atomics.load(this.ctrl, W.USED);
+      if (now > cap >> 1) Atomics.wait(this.ctrl, W.USED, now, 100);
       Atomics.store(this.ctrl, W.PRODUCER_WAITING, 0);
     }
   }
@@ -195,20 +202,18 @@ export class FsWriter {
     return Atomics.load(this.ctrl, W.FAILED_JOB) === job;
   }
 
-  /** Send FINISH or ABORT for `job` and wait for the worker's verdict on it. */
-  settle(kind: typeof K.FINISH | typeof K.ABORT, job: number): void {
-    this.send(kind, job);
-    while (Atomics.load(this.ctrl, W.RESULT_JOB) !== job) {
-      this.checkAlive();
-      Atomics.wait(this.ctrl, W.RESULT_JOB, Atomics.load(this.ctrl, W.RESULT_JOB), 100);
+  /** Send FINISH or ABORT for `job`; resolves with the thread's verdict on it. */
+  settle(kind: typeof K.FINISH | typeof K.ABORT, job: number): Promise<void> {
+    try {
+      this.send(kind, job);
+    } catch (e) {
+      return Promise.reject(e);
     }
-    if (Atomics.load(this.ctrl, W.RESULT_STATUS) === 0 || kind === K.ABORT) return;
-    const e = JSON.parse(Buffer.from(this.err.slice(0, Atomics.load(this.ctrl, W.ERR_LEN))).toString()) as {
-      code?: ErrorCode;
-      message: string;
-      data?: Record<string, unknown>;
-    };
-    throw new CairnError(e.code ?? "E_IO", e.message, e.data ?? {});
+    return new Promise((resolve, reject) => {
+      // A job awaited keeps the process alive until the thread answers.
+      if (this.waiting.size === 0) this.worker.ref();
+      this.waiting.set(job, { resolve, reject });
+    });
   }
 
   /** A sink whose tree the worker creates at `dest` (which must not exist). */
@@ -247,8 +252,9 @@ class RingSink implements TreeSink {
     this.entry();
   }
   regular(path: readonly Uint8Array[], executable: boolean): void {
-    // A write error (ENOSPC…) surfaces here rather than after the rest of a big NAR.
-    if (this.w.failed(this.job)) this.finish();
+    // A write error (ENOSPC…) stops the parse here rather than after the rest of a big NAR;
+    // done() then reports it.
+    if (this.w.failed(this.job)) throw new CairnError("E_IO", "writing the tree failed", { writerFailed: true });
     this.w.send(executable ? K.REG_X : K.REG, this.job, path);
   }
   contents(chunk: Uint8Array): void {
@@ -266,18 +272,16 @@ class RingSink implements TreeSink {
   endDirectory(path: readonly Uint8Array[]): void {
     this.w.send(K.END_DIR, this.job, path);
   }
-  finish(): void {
-    if (this.settled) return;
+  done(): Promise<void> {
+    if (this.settled) return Promise.resolve();
     this.settled = true;
-    this.w.settle(K.FINISH, this.job);
+    return this.w.settle(K.FINISH, this.job);
   }
-  abandon(): void {
+  async cancel(): Promise<void> {
     if (this.settled) return;
     this.settled = true;
-    try {
-      this.w.settle(K.ABORT, this.job);
-    } catch {
+    await this.w.settle(K.ABORT, this.job).catch(() => {
       /* the thread is gone: nothing more will be written */
-    }
+    });
   }
 }

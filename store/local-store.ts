@@ -102,8 +102,6 @@ export interface AddFromNarsOptions {
   describeError?: (item: NarImport, e: unknown) => unknown;
 }
 
-/** addFromNars starts write-back in the background every this many bytes restored. */
-const EARLY_FLUSH_BYTES = 48 << 20;
 /** Below this many files and directories, fsync each; above it, one syncfs is cheaper. */
 const FSYNC_EACH_LIMIT = 64;
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
@@ -568,7 +566,6 @@ export class LocalStore {
     const registered: string[] = [];
     const started: Array<Promise<MaterialisedOutput>> = [];
     let claimed: readonly string[] = [];
-    let flushing: Promise<void> | undefined;
     try {
       const valid = this.claimAll(
         todo.map((i) => i.path),
@@ -579,23 +576,11 @@ export class LocalStore {
       // After the claims that name it: a crash leaves it to recover(), never unaccounted for.
       fs.mkdirSync(tmp, 0o700);
       this.crash("import.claimed");
-      // Write-back started early: a background syncfs every EARLY_FLUSH_BYTES restored, so the
-      // one that decides durability (below, before registering) finds little left to write.
-      let unflushed = 0;
-      const flushEarly = (n: number) => {
-        unflushed += n;
-        if (unflushed < EARLY_FLUSH_BYTES || flushing !== undefined) return;
-        unflushed = 0;
-        flushing = syncFileSystemAsync(this.layout.realStoreDir)
-          .catch(() => {}) // only a head start: the sync before registering reports failures
-          .finally(() => (flushing = undefined));
-      };
       const start = (it: NarImport) => {
         const dest = path.join(tmp, path.basename(it.path));
         const pr = (async () => {
           try {
             const got = await opts.restore(it, dest, () => this.crash("import.entry"));
-            flushEarly(got.narSize);
             return { tmp: dest, info: this.importedInfo(it, got), entries: got.entries };
           } catch (e) {
             throw opts.describeError?.(it, e) ?? e;
@@ -615,7 +600,6 @@ export class LocalStore {
         if (bytes >= batchBytes || i === todo.length - 1) {
           const entries = batch.reduce((n, o) => n + o.entries, 0);
           // Off the event loop: restores of the next batch go on meanwhile.
-          await flushing;
           if (entries > FSYNC_EACH_LIMIT) await syncFileSystemAsync(this.layout.realStoreDir);
           else for (const o of batch) this.syncTree(o.tmp, o.entries);
           this.placeAndRegister(batch, "import");
@@ -628,7 +612,7 @@ export class LocalStore {
       }
       return registered;
     } catch (e) {
-      await Promise.allSettled([...started, flushing]);
+      await Promise.allSettled(started);
       const done = new Set(registered);
       this.releaseClaims(claimed.filter((p) => !done.has(p)));
       throw e;

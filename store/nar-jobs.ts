@@ -4,7 +4,7 @@
 // writes; the caller decides what the hashes mean. Nix: the restorePath/dumpPath halves of
 // copyStorePath (store-api.cc) and BinaryCacheStore::addToStore.
 import fs from "node:fs";
-import { CairnError, Hasher, NarPushParser, parseNarFrom } from "./format/index.js";
+import { CairnError, Hasher, NarPushParser, parseNarFrom, type NarEvents } from "./format/index.js";
 import { compressFile, decompressStream, outputTooLarge, type Compression } from "./compression.js";
 import { FdReader } from "./fd-reader.js";
 import { FsSink } from "./fs-sink.js";
@@ -37,7 +37,12 @@ export interface DumpJob {
   compression: Compression;
   /** The compressed file to write, when compression is not none. */
   compressed?: string;
+  /** The NAR's expected size: a small one goes to the compressor from memory, not through `nar`. */
+  narSize?: number;
 }
+
+/** Compressed dumps of NARs up to this size skip the uncompressed scratch file. */
+const IN_MEMORY_NAR = 64 << 20;
 
 export interface Dumped {
   narHash: Uint8Array;
@@ -48,68 +53,76 @@ export interface Dumped {
   fileSize: number;
 }
 
+/** Parse a NAR from a pull source into `sink`, hashing it; no more than `max` bytes, nothing after it. */
+function parseInto(read: (n: number) => Uint8Array, atEnd: () => boolean, sink: NarEvents, hasher: Hasher, max: number): number {
+  let seen = 0;
+  const size = parseNarFrom(read, sink, (c) => {
+    seen += c.length;
+    if (seen > max) throw new CairnError("E_SIZE_MISMATCH", `NAR is larger than the ${max} bytes expected`, { expected: max });
+    hasher.update(c);
+  });
+  if (!atEnd()) {
+    throw new CairnError("E_NAR_FORMAT", `trailing data after the NAR's ${size} bytes`, { reason: "trailing-data", offset: size });
+  }
+  return size;
+}
+
 /**
  * Restore a NAR from a pull source into `dest` as a canonical store tree (modes 0444/0555,
- * mtime 1), hashing it as it is parsed. Trailing bytes after the NAR are an error.
+ * mtime 1), in this thread, hashing it as it is parsed. Trailing bytes after the NAR are an error.
  */
-export function restoreNar(read: (n: number) => Uint8Array, atEnd: () => boolean, dest: string, opts: RestoreOptions = {}): Restored {
-  const sink = treeSink(dest, opts);
+export function restoreNar(read: (n: number) => Uint8Array, atEnd: () => boolean, dest: string, opts: { maxSize?: number; onEntry?: () => void } = {}): Restored {
+  const sink = new FsSink(dest, { canonical: true, fsyncEach: false, ...(opts.onEntry ? { onEntry: opts.onEntry } : {}) });
   const hasher = new Hasher("sha256");
-  const max = opts.maxSize ?? Number.MAX_SAFE_INTEGER;
-  let seen = 0;
-  let size: number;
   try {
-    size = parseNarFrom(read, sink, (c) => {
-      seen += c.length;
-      if (seen > max) throw new CairnError("E_SIZE_MISMATCH", `NAR is larger than the ${max} bytes expected`, { expected: max });
-      hasher.update(c);
-    });
-    if (!atEnd()) {
-      throw new CairnError("E_NAR_FORMAT", `trailing data after the NAR's ${size} bytes`, { reason: "trailing-data", offset: size });
-    }
-    sink.finish();
+    const narSize = parseInto(read, atEnd, sink, hasher, opts.maxSize ?? Number.MAX_SAFE_INTEGER);
+    return { narHash: hasher.digest().bytes, narSize, entries: sink.entries };
   } finally {
     sink.abandon();
   }
-  return { narHash: hasher.digest().bytes, narSize: size, entries: sink.entries };
 }
 
 export interface RestoreOptions {
-  /** The NAR may not be longer than this. */
-  maxSize?: number;
   /** Called per entry written (crash points). */
   onEntry?: () => void;
-  /** Write the files on this thread instead of the calling one. */
+  /** Have this thread write the files (the NAR is still read, parsed and hashed here). */
   writer?: FsWriter;
 }
 
-function treeSink(dest: string, opts: RestoreOptions): TreeSink {
-  if (opts.writer !== undefined) return opts.writer.sink(dest, opts.onEntry);
-  return new FsSink(dest, { canonical: true, fsyncEach: false, ...(opts.onEntry ? { onEntry: opts.onEntry } : {}) });
-}
-
 /** Restore a (compressed) NAR file: see RestoreJob. */
-export async function restoreNarFile(job: RestoreJob, opts: Omit<RestoreOptions, "maxSize"> = {}): Promise<Restored> {
+export async function restoreNarFile(job: RestoreJob, opts: RestoreOptions = {}): Promise<Restored> {
   const fd = openInput(job.file);
+  let sink: TreeSink;
   try {
+    sink =
+      opts.writer !== undefined
+        ? opts.writer.sink(job.dest, opts.onEntry)
+        : new FsSink(job.dest, { canonical: true, fsyncEach: false, ...(opts.onEntry ? { onEntry: opts.onEntry } : {}) });
+  } catch (e) {
+    fs.closeSync(fd);
+    throw e;
+  }
+  const hasher = new Hasher("sha256");
+  try {
+    let narSize: number;
     if (job.compression === "none") {
       const r = new FdReader(fd);
-      return restoreNar((n) => r.read(n), () => r.atEnd(), job.dest, { ...opts, maxSize: job.maxSize });
-    }
-    // The decompressor's output goes straight into the parser, chunk by chunk.
-    const sink = treeSink(job.dest, opts);
-    const hasher = new Hasher("sha256");
-    const parser = new NarPushParser(sink, (c) => hasher.update(c));
-    let narSize: number;
-    try {
+      narSize = parseInto((n) => r.read(n), () => r.atEnd(), sink, hasher, job.maxSize);
+    } else {
+      // The decompressor's output goes straight into the parser, chunk by chunk.
+      const parser = new NarPushParser(sink, (c) => hasher.update(c));
       await decompressStream(fd, job.compression, job.maxSize, (c) => parser.push(c));
       narSize = parser.end();
       if (narSize > job.maxSize) throw outputTooLarge(job.compression, job.maxSize);
-      sink.finish();
-    } finally {
-      sink.abandon();
     }
+    // With a writing thread, the next NAR is parsed while this one is still being written.
+    await sink.done();
     return { narHash: hasher.digest().bytes, narSize, entries: sink.entries };
+  } catch (e) {
+    // The writing thread failed (ENOSPC…) and the parse stopped: its own error says why.
+    if (e instanceof CairnError && e.data.writerFailed === true) await sink.done();
+    await sink.cancel();
+    throw e;
   } finally {
     fs.closeSync(fd);
   }
@@ -127,24 +140,35 @@ function openInput(file: string): number {
 /** Dump a store object into a NAR file, compressed if asked: see DumpJob. */
 export async function dumpNarFile(job: DumpJob): Promise<Dumped> {
   const h = new Hasher("sha256");
-  const fd = fs.openSync(job.nar, "wx", 0o600);
   let narSize: number;
-  try {
+  let chunks: Uint8Array[] | undefined;
+  if (job.compression !== "none" && job.narSize !== undefined && job.narSize <= IN_MEMORY_NAR) {
+    // The writer reuses its buffers: each chunk is copied (memcpy is cheaper than a file).
+    const kept: Uint8Array[] = [];
     narSize = dumpPath(job.source, (c) => {
       h.update(c);
-      for (let off = 0; off < c.length; ) off += fs.writeSync(fd, c, off);
+      kept.push(new Uint8Array(c));
     });
-  } finally {
-    fs.closeSync(fd);
+    chunks = kept;
+  } else {
+    const fd = fs.openSync(job.nar, "wx", 0o600);
+    try {
+      narSize = dumpPath(job.source, (c) => {
+        h.update(c);
+        for (let off = 0; off < c.length; ) off += fs.writeSync(fd, c, off);
+      });
+    } finally {
+      fs.closeSync(fd);
+    }
   }
   const narHash = h.digest().bytes;
   if (job.compression === "none") return { narHash, narSize, file: job.nar, fileHash: narHash, fileSize: narSize };
   const out = job.compressed;
   if (out === undefined) throw new CairnError("E_USAGE", "dumpNarFile: a compressed NAR needs a file name", {});
   try {
-    await compressFile(job.nar, out, job.compression);
+    await compressFile(chunks !== undefined ? { chunks } : job.nar, out, job.compression);
   } finally {
-    fs.rmSync(job.nar, { force: true });
+    if (chunks === undefined) fs.rmSync(job.nar, { force: true });
   }
   const fh = new Hasher("sha256");
   const rfd = fs.openSync(out, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);

@@ -322,7 +322,9 @@ export class NarPushParser {
     return r.value;
   }
 
-  push(chunk: Uint8Array): void {
+  push(input: Uint8Array): void {
+    // Streams give Buffers; the parser is fed plain Uint8Arrays only (one type: see FdReader).
+    const chunk = Object.getPrototypeOf(input) === Uint8Array.prototype ? input : new Uint8Array(input.buffer, input.byteOffset, input.length);
     let pos = 0;
     while (pos < chunk.length) {
       if (this.finished) {
