@@ -8,6 +8,7 @@ import type { Command } from "commander";
 import { CairnError } from "../../store/format/errors.js";
 import { err, out, resolveLayout, openStore, type Context, type GlobalOptions } from "../context.js";
 import { storeOptions } from "../options.js";
+import { keepEspInStep } from "../system-esp.js";
 import type { LocalStore } from "../../store/local-store.js";
 import type { Manifest, ManifestElement } from "../../profiles/manifest.js";
 import type { ProfileContext } from "../../profiles/switch.js";
@@ -185,6 +186,7 @@ export function register(program: Command, ctx: Context): void {
     const { rollback } = await import("../../profiles/switch.js");
     const r = await rollback(pc);
     err(`switching profile from version ${r.from} to ${r.to}\n`);
+    await keepEspInStep(ctx, pc.layout, pc.ref.link);
   });
 
   sub(profile, "switch-generation", "switch to generation N")
@@ -194,6 +196,7 @@ export function register(program: Command, ctx: Context): void {
       const { switchTo } = await import("../../profiles/switch.js");
       const r = await switchTo(pc, parseGeneration(n));
       err(`switching profile from version ${r.from ?? "none"} to ${r.to}\n`);
+      await keepEspInStep(ctx, pc.layout, pc.ref.link);
     });
 
   sub(profile, "delete-generations", "delete generations: old | N… | +N (keep the last N) | Nd (older than N days)")
@@ -203,6 +206,7 @@ export function register(program: Command, ctx: Context): void {
       const { deleteGenerations } = await import("../../profiles/profile.js");
       const { parseDeleteSpec } = await import("../../profiles/gen-spec.js");
       await deleteGenerations(pc, parseDeleteSpec(spec));
+      await keepEspInStep(ctx, pc.layout, pc.ref.link);
     });
 
   sub(profile, "diff", "what changed between two generations (default: the current one and its parent)")
