@@ -31,6 +31,9 @@ export function systemProfileRef(layout: Layout): ProfileRef {
 /** Where the ESP of the last `cairn system` command is remembered, for commands without --esp. */
 export const espMemoryFile = (layout: Layout) => path.join(layout.root, "var/cairn/system/esp");
 
+/** Content hashes of kernels and initrds already hashed (see FileHasher). */
+const hasherFor = (layout: Layout) => new FileHasher(path.join(layout.root, "var/cairn/system/digests.json"));
+
 export function rememberedEsp(layout: Layout): string | undefined {
   try {
     const t = fs.readFileSync(espMemoryFile(layout), "utf8").trim();
@@ -107,7 +110,12 @@ function syncLocked(pc: ProfileContext, o: EspOptions, current: number | undefin
 
 /** Make the ESP show the profile's live generations, the current one first. */
 export async function syncBootEntries(pc: ProfileContext, o: EspOptions): Promise<SyncResult> {
-  return locked(pc, () => syncLocked(pc, o, currentGeneration(pc.ref), liveGenerations(pc, new FileHasher())));
+  return locked(pc, () => {
+    const hasher = hasherFor(pc.layout);
+    const r = syncLocked(pc, o, currentGeneration(pc.ref), liveGenerations(pc, hasher));
+    hasher.save();
+    return r;
+  });
 }
 
 // ---- switch / boot -------------------------------------------------------------------------------
@@ -166,7 +174,7 @@ export async function switchSystem(store: LocalStore, pc: ProfileContext, toplev
     });
   }
   return locked(pc, () => {
-    const hasher = new FileHasher();
+    const hasher = hasherFor(pc.layout);
     const live = liveGenerations(pc, hasher);
     const cur = currentGeneration(pc.ref);
     const curGen = cur !== undefined ? getGeneration(pc.ref, cur) : undefined;
@@ -175,6 +183,7 @@ export async function switchSystem(store: LocalStore, pc: ProfileContext, toplev
     const after = closureOf(store, [toplevel], cache);
     const size = (cs: ClosureEntry[]) => cs.reduce((s, c) => s + c.narSize, 0);
     const probe = toWanted(0, top, hasher);
+    hasher.save();
     const diff: SystemDiff = {
       ...(curGen ? { from: { generation: curGen.number, storePath: curGen.storePath } } : {}),
       to: toplevel,
@@ -220,7 +229,8 @@ export interface RollbackResult {
 export async function rollbackSystem(pc: ProfileContext, o: EspOptions): Promise<RollbackResult> {
   return locked(pc, () => {
     const { from, to } = rollbackTarget(pc);
-    const live = liveGenerations(pc, new FileHasher());
+    const hasher = hasherFor(pc.layout);
+    const live = liveGenerations(pc, hasher);
     if (!live.some((g) => g.generation === to)) {
       throw new CairnError("E_SYSTEM_TOPLEVEL", `generation ${to} is not a system toplevel: refusing to roll back to it`, { generation: to });
     }

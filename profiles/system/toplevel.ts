@@ -116,16 +116,37 @@ export interface FileDigest {
   size: number;
 }
 
+interface CachedDigest extends FileDigest {
+  /** dev:ino:size:ctime of the file hashed: a store path deleted by gc and built again differs. */
+  id: string;
+}
+
 /**
- * Content hashes of files in the store, memoised per physical path: store files never change, and
- * generations usually share one kernel file.
+ * Content hashes of files in the store, remembered in `cacheFile` (ROOT/var/cairn/system/
+ * digests.json) across runs: every switch names the kernels and initrds of all live generations,
+ * and hashing each again would cost ~25 ms per 8 MiB kernel per generation. A file is trusted to
+ * be the one hashed while its device, inode, size and ctime are the same (store files are never
+ * changed in place). Callers hold the system profile's lock, so one writer at a time.
  */
 export class FileHasher {
-  private readonly memo = new Map<string, FileDigest>();
+  private readonly memo = new Map<string, CachedDigest>();
+  private dirty = false;
+
+  constructor(private readonly cacheFile?: string) {
+    if (cacheFile === undefined) return;
+    try {
+      const j = JSON.parse(fs.readFileSync(cacheFile, "utf8")) as Record<string, CachedDigest>;
+      for (const [k, v] of Object.entries(j)) if (typeof v?.hash === "string" && typeof v.id === "string") this.memo.set(k, v);
+    } catch {
+      /* no cache yet, or a torn one: hash again */
+    }
+  }
 
   digest(physical: string): FileDigest {
+    const st = fs.statSync(physical);
+    const id = `${st.dev}:${st.ino}:${st.size}:${st.ctimeMs}`;
     const m = this.memo.get(physical);
-    if (m !== undefined) return m;
+    if (m !== undefined && m.id === id) return { hash: m.hash, size: m.size };
     const h = createHash("sha256");
     const fd = fs.openSync(physical, "r");
     const buf = Buffer.allocUnsafe(1 << 20);
@@ -141,7 +162,20 @@ export class FileHasher {
       fs.closeSync(fd);
     }
     const d = { hash: encodeNix32(h.digest()).slice(0, 32), size };
-    this.memo.set(physical, d);
+    this.memo.set(physical, { ...d, id });
+    this.dirty = true;
     return d;
+  }
+
+  /** Write the cache back, keeping only files that still exist. */
+  save(): void {
+    if (this.cacheFile === undefined || !this.dirty) return;
+    const keep: Record<string, CachedDigest> = {};
+    for (const [k, v] of this.memo) if (fs.existsSync(k)) keep[k] = v;
+    fs.mkdirSync(path.dirname(this.cacheFile), { recursive: true });
+    const tmp = `${this.cacheFile}.tmp-${process.pid}`;
+    fs.writeFileSync(tmp, JSON.stringify(keep));
+    fs.renameSync(tmp, this.cacheFile); // a cache: no fsync, a torn one is ignored
+    this.dirty = false;
   }
 }

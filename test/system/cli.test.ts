@@ -4,8 +4,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cairn, cairnOk, rmTree } from "../helpers/cli.js";
+import { cairn, rmTree } from "../helpers/cli.js";
 import { snapshotTree, systemsProject } from "./helpers.js";
+import { Layout } from "../../store/layout.js";
+import { blessSystem, systemProfileRef } from "../../profiles/system/system-profile.js";
 
 interface ListJson {
   profile: string;
@@ -178,17 +180,27 @@ describe("switch, list, bless, rollback", () => {
     expect(r).toMatchObject({ generation: 1, from: "cairn-1+2-1.conf", to: "cairn-1.conf", source: "option" });
     expect(entries()).toEqual(["cairn-1.conf", "cairn-2+3.conf", "cairn-3+0-3.conf"]);
     expect(field("cairn-1.conf", "sort-key")).toBe("cairn-b-good");
+    expect(field("cairn-2+3.conf", "sort-key")).toBe("cairn-c-untested");
     // The fallback from a bad current generation is now the good one, not the newer untested one.
     expect(list().defaultGeneration).toBe(1);
     expect(ok("system", "bless", "--generation", "1").stderr).toMatch(/generation 1 is good already/);
+    // From inside a booted system: the kernel command line names the running generation.
+    tryEntry(2, 1);
+    const layout = new Layout(p.root);
+    const pc = { layout, ref: systemProfileRef(layout), now: () => 0, log: () => {} };
+    return blessSystem(pc, { esp, cmdline: "initrd=\\cairn\\x-initrd console=ttyS0 init=/x cairn.gen=2\n" }).then((b) => {
+      expect(b).toMatchObject({ generation: 2, source: "cmdline", from: "cairn-2+2-1.conf", to: "cairn-2.conf", already: false });
+      expect(entries()).toEqual(["cairn-1.conf", "cairn-2.conf", "cairn-3+0-3.conf"]);
+      expect(list().defaultGeneration).toBe(2); // the newest good one
+    });
     expect(run("system", "bless", "--generation", "9").stderr).toMatch(/no boot entry for generation 9/);
   });
 
   it("rollback: the parent becomes current and sorts first; the newer entries stay, with their counters", () => {
     const r = ok("system", "rollback");
     expect(r.stderr).toMatch(/switching system from generation 3 to 2/);
-    expect(entries()).toEqual(["cairn-1.conf", "cairn-2+3.conf", "cairn-3+0-3.conf"]);
-    expect(field("cairn-2+3.conf", "sort-key")).toBe("cairn-a-current");
+    expect(entries()).toEqual(["cairn-1.conf", "cairn-2.conf", "cairn-3+0-3.conf"]);
+    expect(field("cairn-2.conf", "sort-key")).toBe("cairn-a-current");
     expect(field("cairn-3+0-3.conf", "sort-key")).toBe("cairn-c-untested");
     const l = list();
     expect([l.current, l.defaultGeneration]).toEqual([2, 2]);
