@@ -56,9 +56,14 @@ async function change(
   /** Evaluates what is needed (outside the lock); returns the change to apply, or nothing to do. */
   prepare: (store: LocalStore, pc: ProfileContext) => Promise<((m: Manifest) => Manifest) | undefined>,
 ): Promise<void> {
+  const pc = await profileContext(ctx, opts);
+  const { systemProfileRef } = await import("../../profiles/system/system-profile.js");
+  if (pc.ref.link === systemProfileRef(pc.layout).link) {
+    // Its generations are system toplevels with boot entries, not package environments.
+    throw new CairnError("E_USAGE", `'${pc.ref.link}' is the system profile: change it with 'cairn system switch'`, { profile: pc.ref.link });
+  }
   const store = await openStore(ctx, opts);
   try {
-    const pc = await profileContext(ctx, opts);
     const f = await prepare(store, pc);
     if (f === undefined) return;
     const { changeProfile } = await import("../../profiles/profile.js");

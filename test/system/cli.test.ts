@@ -93,6 +93,12 @@ describe("refusals that change nothing", () => {
     expect(r.stderr).toMatch(/selects \d+ derivations .*a system needs exactly one: choose with -A/);
   });
 
+  it("profile install into the system profile", () => {
+    const r = run("profile", "install", "--profile", "system", p.file, "-A", "a");
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/is the system profile: change it with 'cairn system switch'/);
+  });
+
   it("bless and rollback with no generations", () => {
     expect(run("system", "rollback", "--esp", esp).stderr).toMatch(/does not exist/);
     expect(run("system", "bless", "--esp", esp, "--generation", "1").stderr).toMatch(/no boot entry for generation 1/);
