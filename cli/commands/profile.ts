@@ -7,7 +7,7 @@ import path from "node:path";
 import type { Command } from "commander";
 import { CairnError } from "../../store/format/errors.js";
 import { err, out, resolveLayout, openStore, type Context, type GlobalOptions } from "../context.js";
-import { storeOptions } from "../options.js";
+import { commandGroup, storeOptions } from "../options.js";
 import { keepEspInStep } from "../system-esp.js";
 import type { LocalStore } from "../../store/local-store.js";
 import type { Manifest, ManifestElement } from "../../profiles/manifest.js";
@@ -80,17 +80,7 @@ async function change(
 }
 
 export function register(program: Command, ctx: Context): void {
-  const profile = program
-    .command("profile")
-    .description("user profiles: generations of installed packages (nix-env)")
-    .allowExcessArguments(true)
-    .action((_opts: unknown, self: Command) => {
-      const c = self.args[0];
-      const names = profile.commands.map((x) => x.name()).join(", ");
-      throw new CairnError("E_USAGE", c === undefined ? `expected a subcommand: ${names}` : `unknown subcommand '${c}' (expected ${names})`, {
-        command: c,
-      });
-    });
+  const profile = commandGroup(program, "profile", "user profiles: generations of installed packages (nix-env)");
 
   sub(profile, "install", "install packages from a recipe (FILE.ts [-A ATTR]…) or store paths")
     .argument("<installables...>", "recipe files or store paths")

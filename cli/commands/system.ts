@@ -9,7 +9,7 @@ import { CairnError } from "../../store/format/errors.js";
 import type { LocalStore } from "../../store/local-store.js";
 import type { Layout } from "../../store/layout.js";
 import { err, followLinksToStorePath, openStore, out, recipeCacheDir, resolveLayout, type Context, type GlobalOptions } from "../context.js";
-import { storeOptions } from "../options.js";
+import { commandGroup, storeOptions } from "../options.js";
 import { addBuildOptions, buildOptionsFrom } from "../realise.js";
 import type { ProfileContext } from "../../profiles/switch.js";
 import type { EspSpace } from "../../profiles/system/esp.js";
@@ -101,15 +101,7 @@ function printDiff(d: SystemDiff, humanBytes: (n: number, signed?: boolean) => s
 }
 
 export function register(program: Command, ctx: Context): void {
-  const system = program
-    .command("system")
-    .description("the system profile and its boot entries (nixos-rebuild)")
-    .allowExcessArguments(true)
-    .action((_opts: unknown, self: Command) => {
-      const c = self.args[0];
-      const names = system.commands.map((x) => x.name()).join(", ");
-      throw new CairnError("E_USAGE", c === undefined ? `expected a subcommand: ${names}` : `unknown subcommand '${c}' (expected ${names})`, { command: c });
-    });
+  const system = commandGroup(program, "system", "the system profile and its boot entries (nixos-rebuild)");
   const sub = (name: string, description: string) => storeOptions(system.command(name).description(description));
   const withEsp = (c: Command) => c.option("--esp <dir>", "the ESP (mounted EFI system partition, or a directory); remembered for later commands");
 
@@ -239,6 +231,7 @@ export function register(program: Command, ctx: Context): void {
         out(JSON.stringify(l) + "\n");
         return;
       }
+      if (l.generations.length === 0) out(`no system generations in '${l.profile}' yet\n`);
       const rows = l.generations.map((g) => [
         String(g.generation),
         date(g.created),
@@ -250,7 +243,7 @@ export function register(program: Command, ctx: Context): void {
       const head = ["Generation", "Created", "Flags", "Boot", "Entry", "Label"];
       const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
       const fmt = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join("  ") + "\n";
-      out(fmt(head) + rows.map(fmt).join(""));
+      if (rows.length > 0) out(fmt(head) + rows.map(fmt).join(""));
       for (const o of l.orphanEntries) out(`(entry ${o.file} names deleted generation ${o.generation}; the next system command removes it)\n`);
       if (esp === undefined) err("no ESP known (give --esp DIR): boot entries not shown\n");
     });
