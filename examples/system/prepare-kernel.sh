@@ -25,7 +25,7 @@ if [ -z "$deb" ]; then
 fi
 hash="$("${cairn[@]}" hash --flat --sri "$deb")"
 base="$(basename "$deb")"
-cat > "$json.tmp" <<JSON
+cat > "$json.tmp.$$" <<JSON
 {
   "package": "$pkg",
   "url": "file://$deb",
@@ -33,5 +33,5 @@ cat > "$json.tmp" <<JSON
   "hash": "$hash"
 }
 JSON
-mv "$json.tmp" "$json"
+mv "$json.tmp.$$" "$json"
 echo "$json: $base $hash" >&2
