@@ -50,16 +50,6 @@ export function copyEntriesBack(image: string, espDir: string): string[] {
   return fs.readdirSync(dir).sort();
 }
 
-/** Entry file names in the image, sorted. */
-export function imageEntries(image: string): string[] {
-  return run("mdir", ["-b", "-i", image, "::/loader/entries"])
-    .split("\n")
-    .map((l) => l.trim())
-    .filter((l) => l !== "")
-    .map((l) => path.posix.basename(l))
-    .sort();
-}
-
 export interface ConsoleEvent {
   /** ms since the run started */
   at: number;
@@ -83,8 +73,6 @@ export interface VmOptions {
   /** Writable copy of the OVMF variables, one per VM. */
   vars: string;
   workDir: string;
-  /** End the run (quit) once this holds; otherwise it ends when the guest powers off. */
-  until?: (events: ConsoleEvent[]) => boolean;
   /** Reset the guest when the console is silent this long (a hung generation). */
   silenceMs?: number;
   /** Kill QEMU after this long and report what was seen. */
@@ -113,7 +101,7 @@ function parseLine(line: string, at: number): ConsoleEvent | undefined {
   return undefined;
 }
 
-/** One QEMU process, across guest resets, until the guest powers off, `until` holds, or the deadline. */
+/** One QEMU process, across guest resets, until the guest powers off or the deadline passes. */
 export async function bootVm(o: VmOptions): Promise<VmRun> {
   const mon = path.join(o.workDir, `mon-${process.pid}-${Date.now()}.sock`);
   const args = [
@@ -155,7 +143,6 @@ export async function bootVm(o: VmOptions): Promise<VmRun> {
       if (ev === undefined) continue;
       r.events.push(ev);
       if (ev.kind === "cmdline" && ev.generation !== undefined) r.boots.push(ev.generation);
-      if (o.until?.(r.events)) stop();
     }
   });
   let stderr = "";
@@ -165,8 +152,8 @@ export async function bootVm(o: VmOptions): Promise<VmRun> {
     if (o.deadlineMs !== undefined && now - t0 > o.deadlineMs) {
       r.log += `\n[test: deadline of ${o.deadlineMs} ms passed: quitting QEMU]\n`;
       stop();
-    } else if (!quitting && now - lastOutput > (o.silenceMs ?? 40_000)) {
-      r.log += `\n[test: console silent for ${o.silenceMs ?? 40_000} ms: system_reset]\n`;
+    } else if (!quitting && now - lastOutput > (o.silenceMs ?? 60_000)) {
+      r.log += `\n[test: console silent for ${o.silenceMs ?? 60_000} ms: system_reset]\n`;
       r.watchdogResets++;
       r.events.push({ at: now - t0, kind: "reset", line: "watchdog system_reset" });
       lastOutput = now;
