@@ -28,12 +28,14 @@ import { fsTree, type TreeObserver } from "./fs-tree.js";
 import { openFsTree } from "./parallel-tree.js";
 import { FsSink } from "./fs-sink.js";
 import { removeTree } from "./remove-tree.js";
-import { fsyncDir, syncFileSystem, syncFileSystemAsync } from "./syncfs.js";
+import { fsyncDir, fsyncDirAsync, syncFileSystem, syncFileSystemAsync } from "./syncfs.js";
 import { restoreNar, type Restored } from "./nar-jobs.js";
 import { isAlive, ownerTag, selfId } from "./process-id.js";
 import { ParallelHasher } from "./parallel-hasher.js";
 
 export type PathInfo = PathInfoRecord;
+
+export type ClaimState = "valid" | "claimed" | "busy";
 
 export interface StoreHooks {
   /** Named crash points for tests; the CLI maps CAIRN_CRASH_AT onto this. */
@@ -100,6 +102,25 @@ export interface AddFromNarsOptions {
   onRegistered?: (paths: readonly string[]) => void;
   /** Turn an item's failure into the caller's error (e.g. one that names the cache). */
   describeError?: (item: NarImport, e: unknown) => unknown;
+}
+
+/**
+ * What to fsync to make the tree at `root` durable, children before their directory: every file
+ * and directory (a symlink's data is its inode, synced with its directory). Buffer paths: entry
+ * names need not be UTF-8.
+ */
+function toFsync(root: string): Buffer[] {
+  const out: Buffer[] = [];
+  const walk = (p: Buffer): void => {
+    const st = fs.lstatSync(p);
+    if (st.isSymbolicLink()) return;
+    if (st.isDirectory()) {
+      for (const n of fs.readdirSync(p, { encoding: "buffer" })) walk(Buffer.concat([p, Buffer.from("/"), n]));
+    }
+    out.push(p);
+  };
+  walk(Buffer.from(root));
+  return out;
 }
 
 /** Below this many files and directories, fsync each; above it, one syncfs is cheaper. */
@@ -236,7 +257,7 @@ export class LocalStore {
    * Claim all of `paths` under `tmp` in one transaction; those another live process holds are
    * waited for one by one (claim()). Returns the paths found valid meanwhile (not claimed).
    */
-  private claimAll(paths: readonly string[], tmp: string): Set<string> {
+  private claimOrWait(paths: readonly string[], tmp: string): Set<string> {
     const me = selfId();
     const valid = new Set<string>();
     const busy: string[] = [];
@@ -298,21 +319,30 @@ export class LocalStore {
       syncFileSystem(this.layout.realStoreDir);
       return;
     }
-    // Buffer paths: entry names need not be UTF-8.
-    const walk = (p: Buffer): void => {
-      const st = fs.lstatSync(p);
-      if (st.isSymbolicLink()) return; // a symlink's data is its inode, synced with its directory
-      if (st.isDirectory()) {
-        for (const n of fs.readdirSync(p, { encoding: "buffer" })) walk(Buffer.concat([p, Buffer.from("/"), n]));
-      }
+    for (const p of toFsync(tmp)) {
       const fd = fs.openSync(p, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
       try {
         fs.fsyncSync(fd);
       } finally {
         fs.closeSync(fd);
       }
-    };
-    walk(Buffer.from(tmp));
+    }
+  }
+
+  /** `syncTree` with each fsync on libuv's thread pool (builds: other builds go on meanwhile). */
+  private async syncTreeAsync(tmp: string, entries: number): Promise<void> {
+    if (entries > FSYNC_EACH_LIMIT) {
+      syncFileSystem(this.layout.realStoreDir);
+      return;
+    }
+    for (const p of toFsync(tmp)) {
+      const fh = await fs.promises.open(p, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+      try {
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+    }
   }
 
   /**
@@ -351,9 +381,18 @@ export class LocalStore {
    * valid already or among `infos`; claims on them are released.
    */
   registerValidPaths(infos: PathInfo[], alsoInTransaction?: () => void): void {
+    this.db.env.transactionSync(() => this.registerInTxn(infos, alsoInTransaction));
+  }
+
+  /** `registerValidPaths` committed on lmdb-js's write thread (see tryClaimAll). */
+  registerValidPathsAsync(infos: PathInfo[], alsoInTransaction?: () => void): Promise<void> {
+    return this.db.env.transaction(() => this.registerInTxn(infos, alsoInTransaction));
+  }
+
+  private registerInTxn(infos: PathInfo[], alsoInTransaction?: () => void): void {
     const batch = new Set(infos.map((i) => i.path));
     const me = selfId();
-    this.db.env.transactionSync(() => {
+    {
       for (const info of infos) {
         for (const r of info.references) {
           if (!batch.has(r) && !this.isValidPath(r)) {
@@ -377,7 +416,7 @@ export class LocalStore {
       alsoInTransaction?.();
       // Killed here: the process dies holding LMDB's write lock, with the writes uncommitted.
       this.crash("add.registering");
-    });
+    }
   }
 
   /** `nix-store --add` (recursive) or `--add-fixed sha256` (flat). Returns the store path. */
@@ -567,7 +606,7 @@ export class LocalStore {
     const started: Array<Promise<MaterialisedOutput>> = [];
     let claimed: readonly string[] = [];
     try {
-      const valid = this.claimAll(
+      const valid = this.claimOrWait(
         todo.map((i) => i.path),
         tmp,
       );
@@ -602,7 +641,7 @@ export class LocalStore {
           // Off the event loop: restores of the next batch go on meanwhile.
           if (entries > FSYNC_EACH_LIMIT) await syncFileSystemAsync(this.layout.realStoreDir);
           else for (const o of batch) this.syncTree(o.tmp, o.entries);
-          this.placeAndRegister(batch, "import");
+          await this.placeAndRegister(batch, "import");
           const paths = batch.map((o) => o.info.path);
           registered.push(...paths);
           opts.onRegistered?.(paths);
@@ -651,7 +690,7 @@ export class LocalStore {
     if (todo.size === 0) return 0;
     const tmp = this.newTemp();
     const me = selfId();
-    for (const p of this.claimAll([...todo.keys()], tmp)) todo.delete(p);
+    for (const p of this.claimOrWait([...todo.keys()], tmp)) todo.delete(p);
     try {
       fs.mkdirSync(tmp, 0o700);
       const infos: PathInfo[] = [];
@@ -717,26 +756,30 @@ export class LocalStore {
   /**
    * Claim all of `paths` in one transaction without waiting (builds poll instead of blocking the
    * event loop): each is "valid" already, "claimed" by us now, or "busy" (another live process
-   * holds it; then nothing is claimed).
+   * holds it; then nothing is claimed). The commit (two fdatasyncs) runs on lmdb-js's write
+   * thread: the builder's event loop goes on with other builds meanwhile, and concurrent claims
+   * share one commit.
    */
-  tryClaimAll(paths: readonly string[], tmp: string): Map<string, "valid" | "claimed" | "busy"> {
+  tryClaimAll(paths: readonly string[], tmp: string): Promise<Map<string, ClaimState>> {
+    return this.db.env.transaction(() => this.claimAllInTxn(paths, tmp));
+  }
+
+  private claimAllInTxn(paths: readonly string[], tmp: string): Map<string, ClaimState> {
     const me = selfId();
-    return this.db.env.transactionSync(() => {
-      const r = new Map<string, "valid" | "claimed" | "busy">();
-      for (const p of paths) {
-        if (this.isValidPath(p)) r.set(p, "valid");
-        else {
-          const c = this.db.claims.get(path.basename(p));
-          r.set(p, c !== undefined && !(c.pid === me.pid && c.start === me.start) && isAlive(c) ? "busy" : "claimed");
-        }
+    const r = new Map<string, ClaimState>();
+    for (const p of paths) {
+      if (this.isValidPath(p)) r.set(p, "valid");
+      else {
+        const c = this.db.claims.get(path.basename(p));
+        r.set(p, c !== undefined && !(c.pid === me.pid && c.start === me.start) && isAlive(c) ? "busy" : "claimed");
       }
-      if ([...r.values()].includes("busy")) {
-        for (const [p, v] of r) if (v === "claimed") r.set(p, "busy");
-        return r;
-      }
-      for (const [p, v] of r) if (v === "claimed") this.db.claims.put(path.basename(p), { pid: me.pid, start: me.start, tmp } as Claim);
+    }
+    if ([...r.values()].includes("busy")) {
+      for (const [p, v] of r) if (v === "claimed") r.set(p, "busy");
       return r;
-    });
+    }
+    for (const [p, v] of r) if (v === "claimed") this.db.claims.put(path.basename(p), { pid: me.pid, start: me.start, tmp } as Claim);
+    return r;
   }
 
   /** Drop this process's claims on `paths` (those it still holds), in one transaction. */
@@ -829,20 +872,20 @@ export class LocalStore {
   }
 
   /** Make the outputs of one build durable, move them into place and register them together. */
-  installOutputs(outs: readonly MaterialisedOutput[], drvOutputs: ReadonlyMap<string, string> = new Map()): void {
+  async installOutputs(outs: readonly MaterialisedOutput[], drvOutputs: ReadonlyMap<string, string> = new Map()): Promise<void> {
     const total = outs.reduce((n, o) => n + o.entries, 0);
     if (total > FSYNC_EACH_LIMIT) syncFileSystem(this.layout.realStoreDir);
-    else for (const o of outs) this.syncTree(o.tmp, o.entries);
-    this.placeAndRegister(outs, "build", () => {
+    else for (const o of outs) await this.syncTreeAsync(o.tmp, o.entries);
+    await this.placeAndRegister(outs, "build", () => {
       for (const [k, v] of drvOutputs) this.db.drvOutputs.put(k, v);
     });
   }
 
   /**
-   * Move durable temp trees into place and register them in one transaction (claims held).
-   * Crash points `<what>.synced`, `<what>.renamed`, `<what>.registered`.
+   * Move durable temp trees into place and register them in one transaction (claims held),
+   * committed on lmdb-js's write thread. Crash points `<what>.synced`, `.renamed`, `.registered`.
    */
-  private placeAndRegister(outs: readonly MaterialisedOutput[], what: "build" | "import", alsoInTransaction?: () => void): void {
+  private async placeAndRegister(outs: readonly MaterialisedOutput[], what: "build" | "import", alsoInTransaction?: () => void): Promise<void> {
     this.crash(`${what}.synced`);
     for (const o of outs) {
       const dest = this.realPath(o.info.path);
@@ -855,9 +898,9 @@ export class LocalStore {
       }
       fs.renameSync(o.tmp, dest);
     }
-    fsyncDir(this.layout.realStoreDir);
+    await fsyncDirAsync(this.layout.realStoreDir);
     this.crash(`${what}.renamed`);
-    this.registerValidPaths(
+    await this.registerValidPathsAsync(
       outs.map((o) => o.info),
       alsoInTransaction,
     );

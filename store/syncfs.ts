@@ -4,7 +4,7 @@
 // the spawn itself ~3 ms, and `cairn add` is a short-lived CLI.
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
-import { CairnError } from "./format/index.js";
+import { CairnError } from "./format/errors.js";
 
 // By absolute path first: a caller's PATH need not contain coreutils.
 const SYNC = ["/usr/bin/sync", "/bin/sync"].find((p) => fs.existsSync(p)) ?? "sync";
@@ -38,5 +38,17 @@ export function fsyncDir(dir: string): void {
     throw new CairnError("E_IO", `cannot fsync directory '${dir}': ${(e as NodeJS.ErrnoException).code}`, { path: dir });
   } finally {
     fs.closeSync(fd);
+  }
+}
+
+/** `fsyncDir` on libuv's thread pool, for callers whose event loop has other work meanwhile. */
+export async function fsyncDirAsync(dir: string): Promise<void> {
+  const fh = await fs.promises.open(dir, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY);
+  try {
+    await fh.sync();
+  } catch (e) {
+    throw new CairnError("E_IO", `cannot fsync directory '${dir}': ${(e as NodeJS.ErrnoException).code}`, { path: dir });
+  } finally {
+    await fh.close();
   }
 }
