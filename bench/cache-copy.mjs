@@ -9,7 +9,9 @@
 //
 // Run after `npm run build`:
 //   node bench/cache-copy.mjs [MIB=200] [FILES=20000] [PATHS=20] [compressions=none,zstd,xz] [RUNS=3]
-// env KEEP=DIR keeps the generated trees and stores in DIR (and reuses them on the next run).
+// env KEEP=DIR keeps the generated trees, stores and caches in DIR (reused by the next run, which
+// adds runs beside the old ones); without it everything is deleted at the end. Do not start a
+// run within minutes of deleting a big tree on the same disk (see bench/README.md).
 // Prints a markdown table and writes it with every run's timings to bench/results/.
 import fs from "node:fs";
 import os from "node:os";
@@ -179,11 +181,9 @@ console.log(table);
 const when = new Date().toISOString().replace(/[:.]/g, "").slice(0, 17);
 fs.mkdirSync(path.join(REPO, "bench", "results"), { recursive: true });
 fs.writeFileSync(path.join(REPO, "bench", "results", `${when}-cache-copy.md`), table + "\n```json\n" + JSON.stringify(rows, null, 2) + "\n```\n");
+// With KEEP nothing is deleted: a next run right after deleting ~10^6 inodes would create files
+// several times slower for minutes (this disk's ext4), and measure that.
 if (!process.env.KEEP) {
   spawnSync("chmod", ["-R", "u+w", work]);
   fs.rmSync(work, { recursive: true, force: true });
-} else {
-  // Runs are kept apart (KEEP); clear them for the next time, trees and sources stay.
-  spawnSync("chmod", ["-R", "u+w", path.join(work, "runs")]);
-  fs.rmSync(path.join(work, "runs"), { recursive: true, force: true });
 }

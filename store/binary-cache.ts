@@ -255,8 +255,13 @@ function scratchDir(store: LocalStore): string {
  */
 function importError(e: unknown, p: string, where: string): unknown {
   if (!(e instanceof CairnError)) return e;
-  if (e.code === "E_HASH_MISMATCH" || e.code === "E_SIZE_MISMATCH") return new CairnError("E_NAR_MISMATCH", `${e.message} (NAR from ${where})`, { ...e.data, url: where });
-  if (e.code === "E_NAR_FORMAT" || e.code === "E_NAR_TRUNCATED") return new CairnError(e.code, `NAR of '${p}' from ${where}: ${e.message}`, { ...e.data, path: p, url: where });
+  if (e.code === "E_HASH_MISMATCH" || e.code === "E_SIZE_MISMATCH") {
+    const what = e.message.includes(p) ? e.message : `NAR of '${p}': ${e.message}`;
+    return new CairnError("E_NAR_MISMATCH", `${what} (NAR from ${where})`, { ...e.data, path: p, url: where });
+  }
+  if (e.code === "E_NAR_FORMAT" || e.code === "E_NAR_TRUNCATED" || e.code === "E_BAD_COMPRESSION") {
+    return new CairnError(e.code, `NAR of '${p}' from ${where}: ${e.message}`, { ...e.data, path: p, url: where });
+  }
   return e;
 }
 

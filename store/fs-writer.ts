@@ -26,7 +26,9 @@ export const W = {
   PRODUCER_WAITING: 2,
   /** The last job that failed (the producer stops early). */
   FAILED_JOB: 3,
-  COUNT: 4,
+  /** 1 once the thread has died of an unexpected error (a producer blocked on a full ring sees it). */
+  DEAD: 4,
+  COUNT: 5,
 } as const;
 
 /**
@@ -125,7 +127,7 @@ export class FsWriter {
   }
 
   private checkAlive(): void {
-    if (this.dead || this.closed) throw new CairnError("E_IO", "the file writing thread stopped", {});
+    if (this.dead || this.closed || Atomics.load(this.ctrl, W.DEAD) !== 0) throw new CairnError("E_IO", "the file writing thread stopped", {});
   }
 
   /** Reserve a record of `payload` bytes at the write position (waiting for room); returns its offset. */
