@@ -516,7 +516,6 @@ export async function copyToCache(store: LocalStore, cache: BinaryCache, paths: 
         nar: path.join(tmp, `${id}.nar`),
         compression,
         ...(compression !== "none" ? { compressed: path.join(tmp, `${id}${narExtension(compression)}`) } : {}),
-        narSize: pi.narSize,
       });
       try {
         const got: Hash = { algo: "sha256", bytes: d.narHash };

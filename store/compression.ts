@@ -8,8 +8,6 @@
 // Measured on a 100 MB NAR in bench/README.md ("binary cache compression").
 // node:child_process rather than execa: execa costs ~90 ms to import (see store/syncfs.ts).
 import { spawn } from "node:child_process";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import fs from "node:fs";
 import { CairnError } from "./format/index.js";
 
@@ -56,30 +54,24 @@ export function outputTooLarge(c: Compression, maxBytes: number): CairnError {
   return new CairnError("E_BAD_COMPRESSION", `cannot decompress ${c} data: its output exceeds ${maxBytes} bytes`, { compression: c, maxBytes });
 }
 
-/**
- * Compress into the new file `dest` (mode 0600) in a child process: the file `src`, or bytes
- * held in memory (written to the child's stdin; no uncompressed copy on disk).
- */
-export async function compressFile(src: string | { chunks: readonly Uint8Array[] }, dest: string, c: Exclude<Compression, "none">): Promise<void> {
+/** Compress file `src` into the new file `dest` (mode 0600) in a child process. */
+export async function compressFile(src: string, dest: string, c: Exclude<Compression, "none">): Promise<void> {
   const [cmd, args] = command(c, false);
-  const input = typeof src === "string" ? fs.openSync(src, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW) : "pipe";
+  const input = fs.openSync(src, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
   let output: number;
   try {
     output = fs.openSync(dest, "wx", 0o600);
   } catch (e) {
-    if (typeof input === "number") fs.closeSync(input);
+    fs.closeSync(input);
     throw e;
   }
   try {
     const child = spawn(cmd, args, { stdio: [input, output, "pipe"] });
     const stderr = collect(child.stderr!);
-    const exited = exitOf(child, cmd);
-    // A child that dies early breaks the pipe: its exit status says why.
-    if (typeof src !== "string") await pipeline(Readable.from(src.chunks), child.stdin!).catch(() => {});
-    const status = await exited;
+    const status = await exitOf(child, cmd);
     if (status !== 0) throw codecError(c, false, status, stderr);
   } finally {
-    if (typeof input === "number") fs.closeSync(input);
+    fs.closeSync(input);
     fs.closeSync(output);
   }
 }
