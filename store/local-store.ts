@@ -338,18 +338,9 @@ export class LocalStore {
    * valid already or among `infos`; claims on them are released.
    */
   registerValidPaths(infos: PathInfo[], alsoInTransaction?: () => void): void {
-    this.db.env.transactionSync(() => this.registerInTxn(infos, alsoInTransaction));
-  }
-
-  /** `registerValidPaths` committed on lmdb-js's write thread (see tryClaimAll). */
-  registerValidPathsAsync(infos: PathInfo[], alsoInTransaction?: () => void): Promise<void> {
-    return this.db.env.transaction(() => this.registerInTxn(infos, alsoInTransaction));
-  }
-
-  private registerInTxn(infos: PathInfo[], alsoInTransaction?: () => void): void {
     const batch = new Set(infos.map((i) => i.path));
     const me = selfId();
-    {
+    this.db.env.transactionSync(() => {
       for (const info of infos) {
         for (const r of info.references) {
           if (!batch.has(r) && !this.isValidPath(r)) {
@@ -373,7 +364,7 @@ export class LocalStore {
       alsoInTransaction?.();
       // Killed here: the process dies holding LMDB's write lock, with the writes uncommitted.
       this.crash("add.registering");
-    }
+    });
   }
 
   /** `nix-store --add` (recursive) or `--add-fixed sha256` (flat). Returns the store path. */
@@ -650,30 +641,26 @@ export class LocalStore {
   /**
    * Claim all of `paths` in one transaction without waiting (builds poll instead of blocking the
    * event loop): each is "valid" already, "claimed" by us now, or "busy" (another live process
-   * holds it; then nothing is claimed). The commit (two fdatasyncs) runs on lmdb-js's write
-   * thread: the builder's event loop goes on with other builds meanwhile, and concurrent claims
-   * share one commit.
+   * holds it; then nothing is claimed).
    */
-  tryClaimAll(paths: readonly string[], tmp: string): Promise<Map<string, ClaimState>> {
-    return this.db.env.transaction(() => this.claimAllInTxn(paths, tmp));
-  }
-
-  private claimAllInTxn(paths: readonly string[], tmp: string): Map<string, ClaimState> {
+  tryClaimAll(paths: readonly string[], tmp: string): Map<string, ClaimState> {
     const me = selfId();
-    const r = new Map<string, ClaimState>();
-    for (const p of paths) {
-      if (this.isValidPath(p)) r.set(p, "valid");
-      else {
-        const c = this.db.claims.get(path.basename(p));
-        r.set(p, c !== undefined && !(c.pid === me.pid && c.start === me.start) && isAlive(c) ? "busy" : "claimed");
+    return this.db.env.transactionSync(() => {
+      const r = new Map<string, ClaimState>();
+      for (const p of paths) {
+        if (this.isValidPath(p)) r.set(p, "valid");
+        else {
+          const c = this.db.claims.get(path.basename(p));
+          r.set(p, c !== undefined && !(c.pid === me.pid && c.start === me.start) && isAlive(c) ? "busy" : "claimed");
+        }
       }
-    }
-    if ([...r.values()].includes("busy")) {
-      for (const [p, v] of r) if (v === "claimed") r.set(p, "busy");
+      if ([...r.values()].includes("busy")) {
+        for (const [p, v] of r) if (v === "claimed") r.set(p, "busy");
+        return r;
+      }
+      for (const [p, v] of r) if (v === "claimed") this.db.claims.put(path.basename(p), { pid: me.pid, start: me.start, tmp } as Claim);
       return r;
-    }
-    for (const [p, v] of r) if (v === "claimed") this.db.claims.put(path.basename(p), { pid: me.pid, start: me.start, tmp } as Claim);
-    return r;
+    });
   }
 
   /** Drop this process's claims on `paths` (those it still holds), in one transaction. */
@@ -782,7 +769,7 @@ export class LocalStore {
     }
     await fsyncDirAsync(this.layout.realStoreDir);
     this.crash("build.renamed");
-    await this.registerValidPathsAsync(
+    this.registerValidPaths(
       outs.map((o) => o.info),
       () => {
         for (const [k, v] of drvOutputs) this.db.drvOutputs.put(k, v);
