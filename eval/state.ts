@@ -3,7 +3,7 @@
 // Nix keeps context on each string; JS strings cannot carry it, so cairn recovers it by finding
 // the hash parts of paths made in this evaluation (NIX-COMPAT.md §5.6.2), plus object identity
 // where a derivation value is used directly.
-import { CairnError, type Derivation } from "../store/format/index.js";
+import { CairnError } from "../store/format/index.js";
 
 /** What evaluation needs from a store (LocalStore satisfies it). */
 export interface EvalStore {
@@ -14,9 +14,12 @@ export interface EvalStore {
 export interface MadeDerivation {
   drvPath: string;
   name: string;
-  drv: Derivation;
+  /** Output name -> path. */
+  outputs: ReadonlyMap<string, string>;
   /** ATerm text of the .drv file, as a byte string (see store/format/derivation.ts). */
   aterm: string;
+  /** Its sha256, hex (the .drv's content hash). */
+  atermHash: string;
   /** inputSrcs and inputDrvs: the .drv file's references. */
   references: string[];
   /** hashDerivationModulo of the final derivation, hex (what its dependents' ATerms print). */

@@ -520,8 +520,9 @@ export class LocalStore {
    * references must be valid or among the items. Returns how many were written.
    */
   addTextObjects(items: readonly TextObject[]): number {
-    // Before the validity checks, so a gc cannot take a path from under the caller (one write).
-    this.addTempRoots(items.map((i) => i.path));
+    // Before the validity checks, so a gc cannot take a path (or a valid reference it needs) from
+    // under the caller (one write).
+    this.addTempRoots(items.flatMap((i) => [i.path, ...i.references]));
     const todo = new Map<string, TextObject>();
     for (const it of items) if (!todo.has(it.path) && !this.isValidPath(it.path)) todo.set(it.path, it);
     if (todo.size === 0) return 0;

@@ -1,0 +1,100 @@
+// The main thread's side of evaluation: a worker thread evaluates recipes (eval/worker.ts, with
+// --experimental-vm-modules for eval/linker.ts) while this thread opens the store; path() calls
+// from recipes are served here, against the store the caller attaches.
+import { MessageChannel, Worker } from "node:worker_threads";
+import { deserializeError, serializeError, type EvalReply, type EvalRequest, type Evaluation, type WorkerData } from "./protocol.js";
+import { unpackTexts, type PackedTexts } from "./instantiate.js";
+import type { EvalStore } from "./state.js";
+
+export type { Evaluation, SelectedDerivation } from "./protocol.js";
+
+type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
+type Call = { op: "addPath"; args: Parameters<EvalStore["addPath"]> };
+
+export class Evaluator {
+  private readonly worker: Worker;
+  private readonly channel = new MessageChannel();
+  private readonly flag = new Int32Array(new SharedArrayBuffer(4));
+  private readonly pending = new Map<number, Pending>();
+  private readonly calls: Call[] = [];
+  private store: EvalStore | undefined;
+  private nextId = 1;
+  private failed: Error | undefined;
+
+  /** Start the evaluation thread now (it loads while the caller opens the store). */
+  constructor(storeDir: string, cacheDir: string) {
+    const workerData: WorkerData = { storeDir, cacheDir, rpc: this.channel.port2, flag: this.flag.buffer as SharedArrayBuffer };
+    this.worker = new Worker(new URL("./worker.js", import.meta.url), {
+      workerData,
+      transferList: [this.channel.port2],
+      execArgv: ["--experimental-vm-modules", "--experimental-import-meta-resolve"],
+      // A young generation of 3 x 64 MB: evaluation keeps a few KB per derivation, and with the
+      // default semi-spaces V8 copies them in ~50 scavenges for 10,000 derivations (~20% of the time).
+      resourceLimits: { maxYoungGenerationSizeMb: 192 },
+    });
+    this.worker.on("message", (r: EvalReply) => {
+      const p = this.pending.get(r.id);
+      this.pending.delete(r.id);
+      if (r.ok) p?.resolve(r.value);
+      else p?.reject(deserializeError(r.error));
+    });
+    this.worker.on("error", (e) => this.fail(e));
+    this.worker.on("exit", (code) => this.fail(new Error(`the evaluation thread ended (exit code ${code})`)));
+    this.channel.port1.on("message", (c: Call) => {
+      this.calls.push(c);
+      this.serve();
+    });
+  }
+
+  /** The store path() copies into; calls wait until it is attached. */
+  useStore(store: EvalStore): void {
+    this.store = store;
+    this.serve();
+  }
+
+  private serve(): void {
+    if (this.store === undefined) return;
+    for (let c = this.calls.shift(); c !== undefined; c = this.calls.shift()) {
+      let reply;
+      try {
+        reply = { ok: true, result: this.store.addPath(...c.args) };
+      } catch (e) {
+        reply = { ok: false, error: serializeError(e) };
+      }
+      this.channel.port1.postMessage(reply);
+      Atomics.store(this.flag, 0, 1);
+      Atomics.notify(this.flag, 0);
+    }
+  }
+
+  private fail(e: Error): void {
+    this.failed ??= e;
+    for (const p of this.pending.values()) p.reject(e);
+    this.pending.clear();
+  }
+
+  private request<T>(req: EvalRequest extends infer R ? (R extends unknown ? Omit<R, "id"> : never) : never): Promise<T> {
+    if (this.failed !== undefined) return Promise.reject(this.failed);
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.worker.postMessage({ ...req, id } as EvalRequest);
+    });
+  }
+
+  /** Load `file`, select `attrs` (none: the default export) and compute what they need. */
+  evaluate(file: string, attrs: readonly string[]): Promise<Evaluation> {
+    return this.request({ kind: "evaluate", file, attrs: [...attrs] });
+  }
+
+  /** The contents of text objects the evaluation made. */
+  async texts(paths: readonly string[]): Promise<Map<string, Uint8Array>> {
+    return unpackTexts(await this.request<PackedTexts>({ kind: "texts", paths: [...paths] }));
+  }
+
+  async close(): Promise<void> {
+    this.worker.removeAllListeners("exit");
+    this.channel.port1.close();
+    await this.worker.terminate();
+  }
+}

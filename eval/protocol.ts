@@ -1,0 +1,52 @@
+// Messages between the main thread (eval/evaluator.ts) and the evaluation thread (eval/worker.ts).
+import { CairnError, isCairnError, type ErrorCode } from "../store/format/index.js";
+import type { ClosureEntry, PackedTexts } from "./instantiate.js";
+
+export interface WorkerData {
+  storeDir: string;
+  cacheDir: string;
+  /** The worker's end of the channel for its synchronous calls into the store. */
+  rpc: import("node:worker_threads").MessagePort;
+  /** Int32 flag the main thread sets (and notifies) when its answer is posted. */
+  flag: SharedArrayBuffer;
+}
+
+/** A selected derivation, as plain data. */
+export interface SelectedDerivation {
+  name: string;
+  drvPath: string;
+  /** Its selected output's path. */
+  outPath: string;
+  outputName: string;
+  all: { outputName: string; outPath: string }[];
+}
+
+export interface Evaluation {
+  selected: { attr: string; drv: SelectedDerivation }[];
+  /** The text objects (.drv files, toFile results) the selection needs, with their references. */
+  closure: ClosureEntry[];
+}
+
+export type EvalRequest =
+  | { kind: "evaluate"; id: number; file: string; attrs: string[] }
+  | { kind: "texts"; id: number; paths: string[] };
+
+export type SerializedError =
+  | { cairn: true; code: ErrorCode; message: string; data: Record<string, unknown> }
+  | { cairn: false; message: string; stack?: string };
+
+/** The answer to a synchronous call from the worker. */
+export type CallReply = { ok: true; result: unknown } | { ok: false; error: SerializedError };
+
+export type EvalReply = { id: number; ok: true; value: Evaluation | PackedTexts } | { id: number; ok: false; error: SerializedError };
+
+export function serializeError(e: unknown): SerializedError {
+  if (isCairnError(e)) return { cairn: true, code: e.code, message: e.message, data: structuredClone(e.data) };
+  const err = e as Error;
+  return { cairn: false, message: String(err?.message ?? e), ...(err?.stack !== undefined ? { stack: err.stack } : {}) };
+}
+
+export function deserializeError(e: SerializedError): Error {
+  if (e.cairn) return new CairnError(e.code, e.message, e.data);
+  return Object.assign(new Error(e.message), e.stack !== undefined ? { stack: e.stack } : {});
+}
