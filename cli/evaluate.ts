@@ -1,7 +1,7 @@
 // Evaluate a recipe against a store and write what the selection needs: the composition the CLI
 // owns (eval never imports the store's implementation, only its interface).
-import { Evaluator, type SelectedDerivation } from "../eval/evaluator.js";
-import type { LocalStore } from "../store/local-store.js";
+import { Evaluator, type SelectedDerivation, type TextObject } from "../eval/evaluator.js";
+import type { LocalStore, TextStaging } from "../store/local-store.js";
 
 export { Evaluator };
 
@@ -11,45 +11,63 @@ export interface Evaluated {
 }
 
 /**
- * Evaluate with `ev` (started before the store was opened, so both load at once) and write the
- * .drv files and toFile objects the selection needs that are not valid yet.
+ * Evaluate `file` with `ev` and write the .drv files and toFile objects the selection needs that
+ * are not valid yet. `store` may still be opening: the evaluation thread starts at once, and its
+ * calls into the store (path()) wait for it.
  */
-export async function instantiate(ev: Evaluator, store: LocalStore, file: string, attrs: readonly string[]): Promise<Evaluated> {
+export async function instantiate(ev: Evaluator, opening: Promise<LocalStore>, file: string, attrs: readonly string[]): Promise<Evaluated> {
+  // Without -A the selection is the default export, which usually holds most of what the recipe
+  // makes: files are written as evaluation goes, on this thread, while the worker evaluates. With
+  // -A it may be a small part of a big recipe, so nothing is written ahead.
+  let staging: TextStaging | undefined;
+  const early: TextObject[][] = [];
+  const evaluation = ev.evaluate(file, attrs, attrs.length > 0 ? undefined : (made) => (staging ? staging.add(made) : early.push(made)));
+  evaluation.catch(() => {}); // handled below, after the store is open
+  const store = await opening;
   ev.useStore(store);
-  const r = await ev.evaluate(file, attrs);
-  // The selection's tops (what no other part of it refers to) are rooted, then checked: a gc keeps
-  // a valid root's closure, and the references of a valid path are valid (DESIGN.md §6), so only
-  // below an invalid path can anything be missing. When all is valid (the common case), that is
-  // one validity check per top and nothing written.
-  const byPath = new Map(r.closure.map((c) => [c.path, c]));
-  const referenced = new Set<string>();
-  for (const c of r.closure) for (const ref of c.references) referenced.add(ref);
-  const tops = [...new Set(r.selected.map((s) => s.drv.drvPath))].filter((p) => !referenced.has(p));
-  store.addTempRoots(tops);
-  const missing: string[] = [];
-  const seen = new Set<string>();
-  for (const todo = [...tops]; todo.length > 0; ) {
-    const p = todo.pop()!;
-    const c = byPath.get(p);
-    // Not made by this evaluation: a path() source, valid since it was added.
-    if (seen.has(p) || c === undefined) continue;
-    seen.add(p);
-    if (store.isValidPath(p)) continue;
-    missing.push(p);
-    todo.push(...c.references);
+  if (attrs.length === 0) {
+    staging = store.stageTexts();
+    for (const made of early.splice(0)) staging.add(made);
   }
-  if (missing.length === 0) return { selected: r.selected, written: 0 };
-  const bytes = await ev.texts(missing);
-  const refs = new Map(r.closure.map((c) => [c.path, c.references]));
-  const written = store.addTextObjects(missing.map((p) => ({ path: p, bytes: bytes.get(p)!, references: refs.get(p)! })));
-  return { selected: r.selected, written };
+  try {
+    const r = await evaluation;
+    // The selection's tops (what no other part of it refers to) are rooted, then checked: a gc
+    // keeps a valid root's closure, and the references of a valid path are valid (DESIGN.md §6),
+    // so only below an invalid path can anything be missing. When all is valid (the common case)
+    // that is one validity check per top, and nothing is written.
+    const byPath = new Map(r.closure.map((c) => [c.path, c]));
+    const referenced = new Set<string>();
+    for (const c of r.closure) for (const ref of c.references) referenced.add(ref);
+    const tops = [...new Set(r.selected.map((s) => s.drv.drvPath))].filter((p) => !referenced.has(p));
+    store.addTempRoots(tops);
+    const missing: string[] = [];
+    const seen = new Set<string>();
+    for (const todo = [...tops]; todo.length > 0; ) {
+      const p = todo.pop()!;
+      const c = byPath.get(p);
+      // Not made by this evaluation: a path() source, valid since it was added.
+      if (seen.has(p) || c === undefined) continue;
+      seen.add(p);
+      if (store.isValidPath(p)) continue;
+      missing.push(p);
+      todo.push(...c.references);
+    }
+    if (missing.length === 0) return { selected: r.selected, written: 0 };
+    const unstaged = missing.filter((p) => !staging?.staged.has(p));
+    const texts = new Map((unstaged.length > 0 ? await ev.texts(unstaged) : []).map((t) => [t.path, t]));
+    // Staged ones are on disk already: only their paths and references are needed.
+    const items = missing.map((p) => texts.get(p) ?? { path: p, references: byPath.get(p)!.references, bytes: new Uint8Array(0) });
+    return { selected: r.selected, written: store.addTextObjects(items, staging) };
+  } finally {
+    staging?.discard();
+  }
 }
 
 /** Evaluate one recipe file on its own evaluation thread. */
 export async function evaluate(store: LocalStore, file: string, attrs: readonly string[], cacheDir: string): Promise<Evaluated> {
   const ev = new Evaluator(store.storeDir, cacheDir);
   try {
-    return await instantiate(ev, store, file, attrs);
+    return await instantiate(ev, Promise.resolve(store), file, attrs);
   } finally {
     await ev.close();
   }

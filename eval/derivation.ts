@@ -275,6 +275,7 @@ export function derivation<const O extends string = "out">(attrs: DerivationAttr
   if (made === undefined) {
     made = { drvPath, name, outputs: outPaths, aterm, atermHash, references, moduloHex };
     state.drvs.set(drvPath, made);
+    state.onMade?.(drvPath);
     state.addOrigin(sp.hashPart, { kind: "drv", path: drvPath });
     for (const [o, hashPart] of outHashParts) {
       state.addOrigin(hashPart, { kind: "output", path: outPaths.get(o)!, drvPath, output: o });

@@ -3,10 +3,11 @@
 // from recipes are served here, against the store the caller attaches.
 import { MessageChannel, Worker } from "node:worker_threads";
 import { deserializeError, serializeError, type EvalReply, type EvalRequest, type Evaluation, type WorkerData } from "./protocol.js";
-import { unpackTexts, type PackedTexts } from "./instantiate.js";
+import { unpackTexts, type PackedTexts, type TextObject } from "./instantiate.js";
 import type { EvalStore } from "./state.js";
 
 export type { Evaluation, SelectedDerivation } from "./protocol.js";
+export type { TextObject } from "./instantiate.js";
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
 type Call = { op: "addPath"; args: Parameters<EvalStore["addPath"]> };
@@ -16,6 +17,7 @@ export class Evaluator {
   private readonly channel = new MessageChannel();
   private readonly flag = new Int32Array(new SharedArrayBuffer(4));
   private readonly pending = new Map<number, Pending>();
+  private readonly streams = new Map<number, (made: TextObject[]) => void>();
   private readonly calls: Call[] = [];
   private store: EvalStore | undefined;
   private nextId = 1;
@@ -33,6 +35,11 @@ export class Evaluator {
       resourceLimits: { maxYoungGenerationSizeMb: 192 },
     });
     this.worker.on("message", (r: EvalReply) => {
+      if ("made" in r) {
+        this.streams.get(r.id)?.(unpackTexts(r.made));
+        return;
+      }
+      this.streams.delete(r.id);
       const p = this.pending.get(r.id);
       this.pending.delete(r.id);
       if (r.ok) p?.resolve(r.value);
@@ -73,22 +80,26 @@ export class Evaluator {
     this.pending.clear();
   }
 
-  private request<T>(req: EvalRequest extends infer R ? (R extends unknown ? Omit<R, "id"> : never) : never): Promise<T> {
+  private request<T>(req: EvalRequest extends infer R ? (R extends unknown ? Omit<R, "id"> : never) : never, onMade?: (made: TextObject[]) => void): Promise<T> {
     if (this.failed !== undefined) return Promise.reject(this.failed);
     const id = this.nextId++;
+    if (onMade !== undefined) this.streams.set(id, onMade);
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
       this.worker.postMessage({ ...req, id } as EvalRequest);
     });
   }
 
-  /** Load `file`, select `attrs` (none: the default export) and compute what they need. */
-  evaluate(file: string, attrs: readonly string[]): Promise<Evaluation> {
-    return this.request({ kind: "evaluate", file, attrs: [...attrs] });
+  /**
+   * Load `file`, select `attrs` (none: the default export) and compute what they need. With
+   * `onMade`, the text objects made are also handed over in batches while evaluation goes on.
+   */
+  evaluate(file: string, attrs: readonly string[], onMade?: (made: TextObject[]) => void): Promise<Evaluation> {
+    return this.request({ kind: "evaluate", file, attrs: [...attrs], stream: onMade !== undefined }, onMade);
   }
 
-  /** The contents of text objects the evaluation made. */
-  async texts(paths: readonly string[]): Promise<Map<string, Uint8Array>> {
+  /** Text objects the evaluation made. */
+  async texts(paths: readonly string[]): Promise<TextObject[]> {
     return unpackTexts(await this.request<PackedTexts>({ kind: "texts", paths: [...paths] }));
   }
 

@@ -28,6 +28,7 @@ export function closureOf(state: EvalState, drvPaths: Iterable<string>): Closure
 /** The contents of text objects this evaluation made, packed in one buffer (for a transfer). */
 export interface PackedTexts {
   paths: string[];
+  references: (readonly string[])[];
   /** End offset of each in `bytes`. */
   ends: number[];
   bytes: Uint8Array;
@@ -41,7 +42,8 @@ export function packTexts(state: EvalState, paths: readonly string[]): PackedTex
     total += d !== undefined ? d.aterm.length : state.texts.get(p)!.bytes.length;
     ends.push(total);
   }
-  const bytes = Buffer.allocUnsafe(total);
+  // Not from Buffer's shared pool: the whole ArrayBuffer is transferred to the main thread.
+  const bytes = Buffer.allocUnsafeSlow(total);
   paths.forEach((p, i) => {
     const start = i === 0 ? 0 : ends[i - 1]!;
     const d = state.drvs.get(p);
@@ -49,12 +51,17 @@ export function packTexts(state: EvalState, paths: readonly string[]): PackedTex
     if (d !== undefined) bytes.write(d.aterm, start, "latin1");
     else bytes.set(state.texts.get(p)!.bytes, start);
   });
-  return { paths: [...paths], ends, bytes };
+  const references = paths.map((p) => (state.drvs.get(p) ?? state.texts.get(p)!).references);
+  return { paths: [...paths], references, ends, bytes };
+}
+
+export interface TextObject {
+  path: string;
+  bytes: Uint8Array;
+  references: readonly string[];
 }
 
 /** Unpack what packTexts made. */
-export function unpackTexts(t: PackedTexts): Map<string, Uint8Array> {
-  const out = new Map<string, Uint8Array>();
-  t.paths.forEach((p, i) => out.set(p, t.bytes.subarray(i === 0 ? 0 : t.ends[i - 1]!, t.ends[i]!)));
-  return out;
+export function unpackTexts(t: PackedTexts): TextObject[] {
+  return t.paths.map((path, i) => ({ path, references: t.references[i]!, bytes: t.bytes.subarray(i === 0 ? 0 : t.ends[i - 1]!, t.ends[i]!) }));
 }

@@ -28,7 +28,7 @@ export interface Evaluation {
 }
 
 export type EvalRequest =
-  | { kind: "evaluate"; id: number; file: string; attrs: string[] }
+  | { kind: "evaluate"; id: number; file: string; attrs: string[]; stream: boolean }
   | { kind: "texts"; id: number; paths: string[] };
 
 export type SerializedError =
@@ -38,7 +38,11 @@ export type SerializedError =
 /** The answer to a synchronous call from the worker. */
 export type CallReply = { ok: true; result: unknown } | { ok: false; error: SerializedError };
 
-export type EvalReply = { id: number; ok: true; value: Evaluation | PackedTexts } | { id: number; ok: false; error: SerializedError };
+export type EvalReply =
+  | { id: number; ok: true; value: Evaluation | PackedTexts }
+  | { id: number; ok: false; error: SerializedError }
+  /** Streamed while evaluating (when asked): text objects just made. */
+  | { id: number; made: PackedTexts };
 
 export function serializeError(e: unknown): SerializedError {
   if (isCairnError(e)) return { cairn: true, code: e.code, message: e.message, data: structuredClone(e.data) };

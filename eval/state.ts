@@ -49,6 +49,8 @@ export class EvalState {
   readonly stringified = new Set<string>();
   /** The same, since the last derivation() call: the template strings of its own attributes. */
   readonly recentlyStringified = new Set<string>();
+  /** Told of each .drv and toFile object as it is made (the worker streams them to the store). */
+  onMade: ((path: string) => void) | undefined;
 
   constructor(
     readonly storeDir: string,

@@ -41,13 +41,34 @@ const state = beginEvaluation(data.storeDir, store);
 const library = (await import(new URL("../index.js", import.meta.url).href)) as Record<string, unknown>;
 const linker = new RecipeLinker(library, new RecipeCache(data.cacheDir));
 
-async function evaluate(file: string, attrs: readonly string[]) {
+/** Post what was made in batches as evaluation goes, so the main thread can write meanwhile. */
+function streamMade(id: number): () => void {
+  let batch: string[] = [];
+  const flush = () => {
+    if (batch.length === 0) return;
+    const made = packTexts(state, batch);
+    batch = [];
+    parentPort!.postMessage({ id, made } satisfies EvalReply, [made.bytes.buffer as ArrayBuffer]);
+  };
+  state.onMade = (p) => {
+    if (batch.push(p) >= 256) flush();
+  };
+  return () => {
+    state.onMade = undefined;
+    flush();
+  };
+}
+
+async function evaluate(id: number, file: string, attrs: readonly string[], stream: boolean) {
   let mod: Record<string, unknown>;
+  const stopStreaming = stream ? streamMade(id) : () => {};
   try {
     mod = await linker.import(file);
   } catch (e) {
     if (isCairnError(e) && e.code === "E_NOT_FOUND") throw e;
     throw recipeError(path.resolve(file), e);
+  } finally {
+    stopStreaming();
   }
   const selected: { attr: string; drv: SelectedDerivation }[] = [];
   for (const a of attrs.length > 0 ? attrs : [undefined]) {
@@ -72,7 +93,7 @@ parentPort!.on("message", (req: EvalRequest) => {
   void (async (): Promise<void> => {
     let reply: EvalReply;
     try {
-      if (req.kind === "evaluate") reply = { id: req.id, ok: true, value: await evaluate(req.file, req.attrs) };
+      if (req.kind === "evaluate") reply = { id: req.id, ok: true, value: await evaluate(req.id, req.file, req.attrs, req.stream) };
       else {
         const packed = packTexts(state, req.paths);
         parentPort!.postMessage({ id: req.id, ok: true, value: packed } satisfies EvalReply, [packed.bytes.buffer as ArrayBuffer]);

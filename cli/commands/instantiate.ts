@@ -15,21 +15,18 @@ export function register(program: Command, ctx: Context): void {
   ).action(async (file: string, opts) => {
     // The evaluation thread starts first: it loads the recipe while this thread opens the store.
     const ev = new Evaluator(resolveLayout(ctx, opts).storeDir, recipeCacheDir(ctx));
+    const opening = openStore(ctx, opts);
     try {
-      const store = await openStore(ctx, opts);
-      try {
-        const r = await instantiate(ev, store, file, opts.attr);
-        if (opts.json) {
-          out(JSON.stringify(r.selected.map((s) => ({ attr: s.attr, drvPath: s.drv.drvPath, outPath: s.drv.outPath }))) + "\n");
-        } else {
-          // As nix-instantiate: a derivation whose first output is not `out` prints as DRV!OUTPUT.
-          out(r.selected.map((s) => s.drv.drvPath + (s.drv.outputName === "out" ? "" : `!${s.drv.outputName}`) + "\n").join(""));
-        }
-      } finally {
-        await store.close();
+      const r = await instantiate(ev, opening, file, opts.attr);
+      if (opts.json) {
+        out(JSON.stringify(r.selected.map((s) => ({ attr: s.attr, drvPath: s.drv.drvPath, outPath: s.drv.outPath }))) + "\n");
+      } else {
+        // As nix-instantiate: a derivation whose first output is not `out` prints as DRV!OUTPUT.
+        out(r.selected.map((s) => s.drv.drvPath + (s.drv.outputName === "out" ? "" : `!${s.drv.outputName}`) + "\n").join(""));
       }
     } finally {
       await ev.close();
+      await (await opening.catch(() => undefined))?.close();
     }
   });
 }
