@@ -19,15 +19,17 @@ export async function instantiate(ev: Evaluator, opening: Promise<LocalStore>, f
   // Without -A the selection is the default export, which usually holds most of what the recipe
   // makes: files are written as evaluation goes, on this thread, while the worker evaluates. With
   // -A it may be a small part of a big recipe, so nothing is written ahead.
+  // A batch found all valid stops the stream (everything is, most likely, as in a second run).
   let staging: TextStaging | undefined;
   const early: TextObject[][] = [];
-  const evaluation = ev.evaluate(file, attrs, attrs.length > 0 ? undefined : (made) => (staging ? staging.add(made) : early.push(made)));
+  const stage = (made: TextObject[]) => (staging ? staging.add(made) > 0 : (early.push(made), true));
+  const evaluation = ev.evaluate(file, attrs, attrs.length > 0 ? undefined : stage);
   evaluation.catch(() => {}); // handled below, after the store is open
   const store = await opening;
   ev.useStore(store);
   if (attrs.length === 0) {
     staging = store.stageTexts();
-    for (const made of early.splice(0)) staging.add(made);
+    for (const made of early.splice(0)) if (!stage(made)) ev.stopStreaming();
   }
   try {
     const r = await evaluation;
@@ -35,14 +37,12 @@ export async function instantiate(ev: Evaluator, opening: Promise<LocalStore>, f
     // keeps a valid root's closure, and the references of a valid path are valid (DESIGN.md §6),
     // so only below an invalid path can anything be missing. When all is valid (the common case)
     // that is one validity check per top, and nothing is written.
-    const byPath = new Map(r.closure.map((c) => [c.path, c]));
-    const referenced = new Set<string>();
-    for (const c of r.closure) for (const ref of c.references) referenced.add(ref);
-    const tops = [...new Set(r.selected.map((s) => s.drv.drvPath))].filter((p) => !referenced.has(p));
-    store.addTempRoots(tops);
+    store.addTempRoots(r.tops);
+    if (r.tops.every((p) => store.isValidPath(p))) return { selected: r.selected, written: 0 };
+    const byPath = new Map((await ev.closure()).map((c) => [c.path, c]));
     const missing: string[] = [];
     const seen = new Set<string>();
-    for (const todo = [...tops]; todo.length > 0; ) {
+    for (const todo = [...r.tops]; todo.length > 0; ) {
       const p = todo.pop()!;
       const c = byPath.get(p);
       // Not made by this evaluation: a path() source, valid since it was added.

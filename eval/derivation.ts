@@ -26,13 +26,19 @@ import {
   type HashAlgo,
 } from "../store/format/index.js";
 import { type Context, type OriginTag, coerceToString, emptyContext } from "./coerce.js";
-import { evalState, type EvalState, type MadeDerivation } from "./state.js";
+import { evalState, type EvalState, type MadeDerivation, type Origin } from "./state.js";
 import { toJson } from "./structured.js";
 import { ORIGIN, type Derivation, type DerivationAttrs } from "./values.js";
 
 /** Attributes that never reach the environment (`__structuredAttrs = false` does, as ""). */
 const NOT_ENV = new Set(["args", "__ignoreNulls"]);
 const NOT_JSON = new Set(["args", "__ignoreNulls", "__structuredAttrs"]);
+const EXPERIMENTAL = ["__contentAddressed", "__impure"];
+
+/** `xs` sorted by UTF-8 bytes; for ASCII (attribute names nearly always) that is the native order. */
+function sortUtf8Fast(xs: string[]): string[] {
+  return xs.every(isAscii) ? xs.sort() : xs.sort(compareUtf8);
+}
 
 function fail(name: string, msg: string, data: Record<string, unknown> = {}): never {
   throw new CairnError("E_EVAL", `derivation '${name}': ${msg}`, { derivation: name, ...data });
@@ -74,7 +80,8 @@ function fixedOutput(name: string, str: (k: string) => string | undefined): Fixe
  */
 class OutputValue {
   readonly type = "derivation" as const;
-  readonly [ORIGIN]: OriginTag;
+  /** Marks a derivation output for coercion (which reads drvPath and outputName through it). */
+  readonly [ORIGIN]: OriginTag = this;
   readonly #state: EvalState;
   constructor(
     state: EvalState,
@@ -85,7 +92,6 @@ class OutputValue {
     readonly system: string,
   ) {
     this.#state = state;
-    this[ORIGIN] = { drvPath, output: outputName };
   }
   toString(): string {
     const key = `${this.drvPath}!${this.outputName}`;
@@ -102,22 +108,28 @@ class OutputValue {
  * The value derivation() returns: it stands for its first output and has one frozen value per
  * output (`drv.dev`), each of which also reaches the others.
  */
-function makeValue<O extends string>(state: EvalState, made: MadeDerivation, outputNames: O[], system: string, attrs: Readonly<Record<string, unknown>>): Derivation<O> {
+function makeValue<O extends string>(
+  state: EvalState,
+  made: MadeDerivation,
+  outputNames: O[],
+  outPaths: ReadonlyMap<string, string>,
+  system: string,
+  attrs: Readonly<Record<string, unknown>>,
+): Derivation<O> {
   const outputs = Object.freeze([...outputNames]);
-  const outs = outputNames.map((o) => new OutputValue(state, made.name, made.drvPath, made.outputs.get(o)!, o, system));
+  const outs = outputNames.map((o) => new OutputValue(state, made.name, made.drvPath, outPaths.get(o)!, o, system));
   const all = Object.freeze(outs.slice());
   const value = new OutputValue(state, made.name, made.drvPath, outs[0]!.outPath, outputNames[0]!, system);
-  for (const v of [value, ...outs]) {
+  const complete = (v: OutputValue) => {
     const r = v as unknown as Record<string, unknown>;
     r.outputs = outputs;
     r.all = all;
     r.drvAttrs = attrs;
-    outputNames.forEach((o, i) => {
-      if (!(o in r)) r[o] = outs[i];
-    });
-  }
-  for (const v of outs) Object.freeze(v);
-  return Object.freeze(value) as unknown as Derivation<O>;
+    for (let i = 0; i < outs.length; i++) if (!(outputNames[i]! in r)) r[outputNames[i]!] = outs[i];
+    return Object.freeze(v);
+  };
+  outs.forEach(complete);
+  return complete(value) as unknown as Derivation<O>;
 }
 
 /** Nix's builtins.derivation. */
@@ -134,16 +146,19 @@ export function derivation<const O extends string = "out">(attrs: DerivationAttr
   } catch (e) {
     fail(name, (e as Error).message);
   }
-  for (const k of ["__contentAddressed", "__impure"]) {
+  for (const k of EXPERIMENTAL) {
     if (attrs[k] === true) fail(name, `'${k}' (an experimental Nix feature) is not supported by cairn`);
   }
   const structured = attrs.__structuredAttrs === true;
   const ignoreNulls = attrs.__ignoreNulls === true;
   const ctx: Context = emptyContext();
   const args: string[] = [];
-  const keys = Object.keys(attrs)
-    .filter((k) => attrs[k] !== undefined && !(ignoreNulls && attrs[k] === null))
-    .sort(compareUtf8);
+  const keys: string[] = [];
+  for (const k in attrs) {
+    const v = attrs[k];
+    if (Object.hasOwn(attrs, k) && v !== undefined && !(ignoreNulls && v === null)) keys.push(k);
+  }
+  sortUtf8Fast(keys);
   const where = (k: string) => `derivation '${name}', attribute '${k}'`;
   const strAttr = (k: string): string | undefined => {
     const v = attrs[k];
@@ -189,6 +204,14 @@ export function derivation<const O extends string = "out">(attrs: DerivationAttr
   // attribute of the same name.
   const outSorted = [...outputNames].sort(compareUtf8);
   const env = new Map<string, string>();
+  // Whether every form of the ATerm is ASCII: store paths are when the store dir is, and
+  // byteString returns ASCII text itself and anything else re-encoded.
+  let ascii = isAscii(state.storeDir);
+  const bytes = (s: string) => {
+    const b = byteString(s);
+    if (b !== s) ascii = false;
+    return b;
+  };
   let j = 0;
   const put = (k: string, v: string) => {
     for (; j < outSorted.length && outSorted[j]! <= k; j++) env.set(outSorted[j]!, "");
@@ -197,12 +220,12 @@ export function derivation<const O extends string = "out">(attrs: DerivationAttr
   if (structured) {
     const json: Record<string, unknown> = {};
     for (const k of keys) if (!NOT_JSON.has(k)) json[k] = attrs[k];
-    put("__json", byteString(toJson(state, json, ctx, `derivation '${name}'`)));
+    put("__json", bytes(toJson(state, json, ctx, `derivation '${name}'`)));
   } else {
     for (const k of keys) {
       if (NOT_ENV.has(k)) continue;
       const v = k === "builder" ? builder : k === "system" ? system : coerceToString(state, attrs[k], ctx, where(k));
-      put(byteString(k), byteString(v));
+      put(bytes(k), bytes(v));
     }
   }
   for (; j < outSorted.length; j++) env.set(outSorted[j]!, "");
@@ -217,9 +240,9 @@ export function derivation<const O extends string = "out">(attrs: DerivationAttr
     outputs: new Map<string, DrvOutput>(),
     inputDrvs: ctx.drvs,
     inputSrcs: ctx.srcs,
-    platform: byteString(system),
-    builder: byteString(builder),
-    args: args.map(byteString),
+    platform: bytes(system),
+    builder: bytes(builder),
+    args: args.map(bytes),
     env,
   };
   for (const o of outSorted) drv.outputs.set(o, { path: "", hashAlgo: "", hash: "" });
@@ -231,7 +254,6 @@ export function derivation<const O extends string = "out">(attrs: DerivationAttr
   const outHashParts: [string, string][] = [];
   const rest = printRestParts(drv);
   const insReplaced = printInputs(replacedInputs(drv, (p) => moduloHexOf(state, p)));
-  let ascii: boolean | undefined;
   if (fixed !== undefined) {
     const sp = makeFixedOutputPath(state.storeDir, name, { method: fixed.method, hash: { algo: fixed.algo, bytes: fixed.hashBytes } });
     const p = printStorePath(state.storeDir, sp);
@@ -242,8 +264,6 @@ export function derivation<const O extends string = "out">(attrs: DerivationAttr
   } else {
     // The masked form: every output's path and env variable empty.
     const masked = assembleAterm(printOutputs(drv, true), insReplaced, joinRest(rest, () => ""));
-    // Output paths are ASCII: this tells for every form of the text.
-    ascii = isAscii(masked);
     const h = sha256ByteStringHex(masked, ascii);
     for (const o of outSorted) {
       const sp = makeOutputPath(state.storeDir, o, h, name);
@@ -257,7 +277,6 @@ export function derivation<const O extends string = "out">(attrs: DerivationAttr
 
   const outsFinal = printOutputs(drv);
   const restFinal = joinRest(rest, (o) => env.get(o)!);
-  ascii ??= isAscii(restFinal);
   const aterm = assembleAterm(outsFinal, printInputs(drv.inputDrvs), restFinal);
   const atermHash = sha256ByteStringHex(aterm, ascii);
   // Without input derivations the modulo form is the final text itself.
@@ -268,19 +287,28 @@ export function derivation<const O extends string = "out">(attrs: DerivationAttr
         ? atermHash
         : sha256ByteStringHex(assembleAterm(outsFinal, insReplaced, restFinal), ascii);
   // References are paths this evaluation made or copied: already valid store paths.
-  const references = [...drv.inputSrcs, ...drv.inputDrvs.keys()].sort(compareUtf8);
+  // Store paths of one store: their UTF-16 order is their byte order (they differ after the
+  // store dir, in ASCII).
+  const references: string[] = [];
+  drv.inputSrcs.forEach((p) => references.push(p));
+  drv.inputDrvs.forEach((_o, p) => references.push(p));
+  references.sort();
   const sp = makeTextPathFromPrinted(state.storeDir, `${name}.drv`, atermHash, references);
   const drvPath = printStorePath(state.storeDir, sp);
   let made = state.drvs.get(drvPath);
   if (made === undefined) {
-    made = { drvPath, name, outputs: outPaths, aterm, atermHash, references, moduloHex };
+    made = { drvPath, name, text: state.arena.add(aterm), references, moduloHex };
     state.drvs.set(drvPath, made);
     state.onMade?.(drvPath);
-    state.addOrigin(sp.hashPart, { kind: "drv", path: drvPath });
+    // A new .drv path's and input-addressed output's hash parts are new (they hash this very
+    // derivation); fixed outputs of different derivations may share a path.
+    state.byHashPart.set(sp.hashPart, { kind: "drv", path: drvPath });
     for (const [o, hashPart] of outHashParts) {
-      state.addOrigin(hashPart, { kind: "output", path: outPaths.get(o)!, drvPath, output: o });
+      const origin: Origin = { kind: "output", path: outPaths.get(o)!, drvPath, output: o };
+      if (fixed !== undefined) state.addOrigin(hashPart, origin);
+      else state.byHashPart.set(hashPart, origin);
     }
   }
   state.recentlyStringified.clear();
-  return makeValue(state, made, outputNames as O[], system, attrs);
+  return makeValue(state, made, outputNames as O[], outPaths, system, attrs);
 }

@@ -3,7 +3,7 @@
 // from recipes are served here, against the store the caller attaches.
 import { MessageChannel, Worker } from "node:worker_threads";
 import { deserializeError, serializeError, type EvalReply, type EvalRequest, type Evaluation, type WorkerData } from "./protocol.js";
-import { unpackTexts, type PackedTexts, type TextObject } from "./instantiate.js";
+import { unpackTexts, type ClosureEntry, type PackedTexts, type TextObject } from "./instantiate.js";
 import type { EvalStore } from "./state.js";
 
 export type { Evaluation, SelectedDerivation } from "./protocol.js";
@@ -15,9 +15,9 @@ type Call = { op: "addPath"; args: Parameters<EvalStore["addPath"]> };
 export class Evaluator {
   private readonly worker: Worker;
   private readonly channel = new MessageChannel();
-  private readonly flag = new Int32Array(new SharedArrayBuffer(4));
+  private readonly flag = new Int32Array(new SharedArrayBuffer(8));
   private readonly pending = new Map<number, Pending>();
-  private readonly streams = new Map<number, (made: TextObject[]) => void>();
+  private readonly streams = new Map<number, (made: TextObject[]) => boolean>();
   private readonly calls: Call[] = [];
   private store: EvalStore | undefined;
   private nextId = 1;
@@ -30,13 +30,13 @@ export class Evaluator {
       workerData,
       transferList: [this.channel.port2],
       execArgv: ["--experimental-vm-modules", "--experimental-import-meta-resolve"],
-      // A young generation of 3 x 64 MB: evaluation keeps a few KB per derivation, and with the
-      // default semi-spaces V8 copies them in ~50 scavenges for 10,000 derivations (~20% of the time).
+      // Semi-spaces may grow to 64 MB (V8's default is 16): evaluation keeps a few KB per
+      // derivation, which scavenges copy; fewer of them for 10,000 derivations.
       resourceLimits: { maxYoungGenerationSizeMb: 192 },
     });
     this.worker.on("message", (r: EvalReply) => {
       if ("made" in r) {
-        this.streams.get(r.id)?.(unpackTexts(r.made));
+        if (this.streams.get(r.id)?.(unpackTexts(r.made)) === false) this.stopStreaming();
         return;
       }
       this.streams.delete(r.id);
@@ -80,7 +80,7 @@ export class Evaluator {
     this.pending.clear();
   }
 
-  private request<T>(req: EvalRequest extends infer R ? (R extends unknown ? Omit<R, "id"> : never) : never, onMade?: (made: TextObject[]) => void): Promise<T> {
+  private request<T>(req: EvalRequest extends infer R ? (R extends unknown ? Omit<R, "id"> : never) : never, onMade?: (made: TextObject[]) => boolean): Promise<T> {
     if (this.failed !== undefined) return Promise.reject(this.failed);
     const id = this.nextId++;
     if (onMade !== undefined) this.streams.set(id, onMade);
@@ -92,10 +92,22 @@ export class Evaluator {
 
   /**
    * Load `file`, select `attrs` (none: the default export) and compute what they need. With
-   * `onMade`, the text objects made are also handed over in batches while evaluation goes on.
+   * `onMade`, the text objects made are also handed over in batches while evaluation goes on,
+   * until it returns false.
    */
-  evaluate(file: string, attrs: readonly string[], onMade?: (made: TextObject[]) => void): Promise<Evaluation> {
+  evaluate(file: string, attrs: readonly string[], onMade?: (made: TextObject[]) => boolean): Promise<Evaluation> {
+    Atomics.store(this.flag, 1, 0);
     return this.request({ kind: "evaluate", file, attrs: [...attrs], stream: onMade !== undefined }, onMade);
+  }
+
+  /** No more streamed text objects are wanted for the evaluation under way. */
+  stopStreaming(): void {
+    Atomics.store(this.flag, 1, 1);
+  }
+
+  /** The text objects the last evaluation's selection needs, with their references. */
+  closure(): Promise<ClosureEntry[]> {
+    return this.request({ kind: "closure" });
   }
 
   /** Text objects the evaluation made. */

@@ -39,17 +39,14 @@ export function packTexts(state: EvalState, paths: readonly string[]): PackedTex
   const ends: number[] = [];
   for (const p of paths) {
     const d = state.drvs.get(p);
-    total += d !== undefined ? d.aterm.length : state.texts.get(p)!.bytes.length;
+    total += (d?.text ?? state.texts.get(p)!.bytes).length;
     ends.push(total);
   }
   // Not from Buffer's shared pool: the whole ArrayBuffer is transferred to the main thread.
   const bytes = Buffer.allocUnsafeSlow(total);
   paths.forEach((p, i) => {
     const start = i === 0 ? 0 : ends[i - 1]!;
-    const d = state.drvs.get(p);
-    // ATerm text is a byte string: one byte per code unit.
-    if (d !== undefined) bytes.write(d.aterm, start, "latin1");
-    else bytes.set(state.texts.get(p)!.bytes, start);
+    bytes.set(state.drvs.get(p)?.text ?? state.texts.get(p)!.bytes, start);
   });
   const references = paths.map((p) => (state.drvs.get(p) ?? state.texts.get(p)!).references);
   return { paths: [...paths], references, ends, bytes };

@@ -133,12 +133,14 @@ export class RecipeLinker {
         }) as unknown as vm.SourceTextModuleOptions["importModuleDynamically"],
       });
     let m: vm.SourceTextModule;
+    let fresh = cachedData === undefined;
     try {
       try {
         m = make(cachedData);
       } catch (e) {
         if (cachedData === undefined || !/cachedData/.test(String(e))) throw e;
-        m = make(undefined); // a cache from another V8 build or flags
+        m = make(undefined); // a cache V8 refuses (made with other flags): replaced below
+        fresh = true;
       }
     } catch (e) {
       if (!(e instanceof SyntaxError)) throw e;
@@ -146,7 +148,7 @@ export class RecipeLinker {
       throw new LocatedSyntaxError(locateSyntaxError(file, source) ?? `${file}: SyntaxError: ${e.message}`);
     }
     // Made before evaluation, which V8 requires; it then holds the top-level code.
-    if (cachedData === undefined) this.cache.write(key, ".v8", (m as unknown as { createCachedData(): Buffer }).createCachedData());
+    if (fresh) this.cache.write(key, ".v8", (m as unknown as { createCachedData(): Buffer }).createCachedData());
     return m;
   }
 }

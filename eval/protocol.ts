@@ -7,7 +7,10 @@ export interface WorkerData {
   cacheDir: string;
   /** The worker's end of the channel for its synchronous calls into the store. */
   rpc: import("node:worker_threads").MessagePort;
-  /** Int32 flag the main thread sets (and notifies) when its answer is posted. */
+  /**
+   * Two Int32 flags the main thread sets: [0] (notified) when its answer to a call is posted,
+   * [1] when streamed text objects are not wanted any more.
+   */
   flag: SharedArrayBuffer;
 }
 
@@ -23,12 +26,16 @@ export interface SelectedDerivation {
 
 export interface Evaluation {
   selected: { attr: string; drv: SelectedDerivation }[];
-  /** The text objects (.drv files, toFile results) the selection needs, with their references. */
-  closure: ClosureEntry[];
+  /**
+   * The selected .drv paths no other part of the selection's closure refers to: when these are
+   * valid, so is everything the selection needs.
+   */
+  tops: string[];
 }
 
 export type EvalRequest =
   | { kind: "evaluate"; id: number; file: string; attrs: string[]; stream: boolean }
+  | { kind: "closure"; id: number }
   | { kind: "texts"; id: number; paths: string[] };
 
 export type SerializedError =
@@ -39,7 +46,7 @@ export type SerializedError =
 export type CallReply = { ok: true; result: unknown } | { ok: false; error: SerializedError };
 
 export type EvalReply =
-  | { id: number; ok: true; value: Evaluation | PackedTexts }
+  | { id: number; ok: true; value: Evaluation | ClosureEntry[] | PackedTexts }
   | { id: number; ok: false; error: SerializedError }
   /** Streamed while evaluating (when asked): text objects just made. */
   | { id: number; made: PackedTexts };

@@ -5,7 +5,7 @@
 import path from "node:path";
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from "node:worker_threads";
 import { isCairnError } from "../store/format/index.js";
-import { closureOf, packTexts } from "./instantiate.js";
+import { closureOf, packTexts, type ClosureEntry } from "./instantiate.js";
 import { RecipeLinker } from "./linker.js";
 import { derivationsIn, recipeError, selectAttr } from "./load.js";
 import { beginEvaluation, type EvalStore } from "./state.js";
@@ -51,7 +51,12 @@ function streamMade(id: number): () => void {
     parentPort!.postMessage({ id, made } satisfies EvalReply, [made.bytes.buffer as ArrayBuffer]);
   };
   state.onMade = (p) => {
-    if (batch.push(p) >= 256) flush();
+    if (batch.push(p) < 256) return;
+    // The main thread found a whole batch valid already: the rest most likely is too.
+    if (Atomics.load(flag, 1) !== 0) {
+      state.onMade = undefined;
+      batch = [];
+    } else flush();
   };
   return () => {
     state.onMade = undefined;
@@ -86,14 +91,22 @@ async function evaluate(id: number, file: string, attrs: readonly string[], stre
       });
     }
   }
-  return { selected, closure: closureOf(state, selected.map((s) => s.drv.drvPath)) };
+  closure = closureOf(state, selected.map((s) => s.drv.drvPath));
+  const referenced = new Set<string>();
+  for (const c of closure) for (const r of c.references) referenced.add(r);
+  const tops = [...new Set(selected.map((s) => s.drv.drvPath))].filter((p) => !referenced.has(p));
+  return { selected, tops };
 }
+
+/** The closure of the last evaluation's selection (asked for only when something is missing). */
+let closure: ClosureEntry[] = [];
 
 parentPort!.on("message", (req: EvalRequest) => {
   void (async (): Promise<void> => {
     let reply: EvalReply;
     try {
       if (req.kind === "evaluate") reply = { id: req.id, ok: true, value: await evaluate(req.id, req.file, req.attrs, req.stream) };
+      else if (req.kind === "closure") reply = { id: req.id, ok: true, value: closure };
       else {
         const packed = packTexts(state, req.paths);
         parentPort!.postMessage({ id: req.id, ok: true, value: packed } satisfies EvalReply, [packed.bytes.buffer as ArrayBuffer]);

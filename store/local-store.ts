@@ -61,7 +61,8 @@ export interface TextStaging {
   readonly tmp: string;
   /** Path -> its registration, for those written. */
   readonly staged: ReadonlyMap<string, PathInfo>;
-  add(items: readonly TextObject[]): void;
+  /** Returns how many were written (not valid nor staged already). */
+  add(items: readonly TextObject[]): number;
   discard(): void;
 }
 
@@ -561,12 +562,15 @@ export class LocalStore {
       tmp,
       staged,
       add: (items) => {
+        let n = 0;
         for (const it of items) {
           if (staged.has(it.path) || this.isValidPath(it.path)) continue;
           if (!made) fs.mkdirSync(tmp, 0o700);
           made = true;
           staged.set(it.path, this.writeText(tmp, it, this.now(), false));
+          n++;
         }
+        return n;
       },
       discard: () => removeTree(tmp),
     };

@@ -47,18 +47,23 @@ export function fromByteString(b: string): string {
   return isAscii(b) ? b : Buffer.from(b, "latin1").toString("utf8");
 }
 
-const byteOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-/** Map entries in byte order; maps built in order (the common case) are used as they are. */
-function sorted<T>(m: Map<string, T>): Iterable<[string, T]> {
-  let prev: string | undefined;
-  for (const k of m.keys()) {
-    if (prev !== undefined && prev > k) return [...m].sort((a, b) => byteOrder(a[0], b[0]));
-    prev = k;
-  }
-  return m;
+
+/** The keys of a map or set in byte order (no copy made when already in order: the usual case). */
+function sortedKeys(m: ReadonlyMap<string, unknown> | ReadonlySet<string>): string[] {
+  const keys: string[] = [];
+  let inOrder = true;
+  m.forEach((_v: unknown, k: string) => {
+    if (inOrder && keys.length > 0 && keys[keys.length - 1]! > k) inOrder = false;
+    keys.push(k);
+  });
+  // Byte strings: the default (UTF-16 code unit) order is their byte order.
+  return inOrder ? keys : keys.sort();
 }
 
+const SPECIAL = /["\\\n\r\t]/;
+
 function escape(s: string): string {
+  if (!SPECIAL.test(s)) return `"${s}"`;
   let out = '"';
   let start = 0;
   for (let i = 0; i < s.length; i++) {
@@ -77,8 +82,14 @@ function escape(s: string): string {
   return out + s.slice(start) + '"';
 }
 
+/** `[x,…]` of the items, each printed by `f` (no intermediate arrays). */
+function list(xs: readonly string[], f: (x: string) => string): string {
+  let s = "[";
+  for (let i = 0; i < xs.length; i++) s += (i > 0 ? "," : "") + f(xs[i]!);
+  return s + "]";
+}
+
 const raw = (s: string) => `"${s}"`;
-const list = (xs: string[]) => `[${xs.join(",")}]`;
 
 export interface PrintOptions {
   /** Replaces the inputDrvs list (the modulo hash prints hex hashes in place of .drv paths). */
@@ -88,22 +99,24 @@ export interface PrintOptions {
 }
 
 // The parts of an ATerm that differ between the masked, final and modulo forms; eval prints
-// each once and concatenates (`Derive(OUTPUTS,INPUTS,REST)`).
+// each once and concatenates (`Derive(OUTPUTS,INPUTS,REST)`). Evaluation prints 30,000 of them
+// for 10,000 derivations: they avoid iterators and temporary arrays.
 
 export function printOutputs(drv: Derivation, masked = false): string {
   let s = "[";
-  for (const [n, o] of sorted(drv.outputs)) {
+  for (const n of sortedKeys(drv.outputs)) {
+    const o = drv.outputs.get(n)!;
     if (s.length > 1) s += ",";
     s += `(${raw(n)},${raw(masked ? "" : o.path)},${raw(o.hashAlgo)},${raw(o.hash)})`;
   }
   return s + "]";
 }
 
-export function printInputs(inputs: Map<string, Set<string>>): string {
+export function printInputs(inputs: ReadonlyMap<string, ReadonlySet<string>>): string {
   let s = "[";
-  for (const [p, names] of sorted(inputs)) {
+  for (const p of sortedKeys(inputs)) {
     if (s.length > 1) s += ",";
-    s += `(${raw(p)},${list([...names].sort(byteOrder).map(raw))})`;
+    s += `(${raw(p)},${list(sortedKeys(inputs.get(p)!), raw)})`;
   }
   return s + "]";
 }
@@ -118,18 +131,18 @@ export interface RestParts {
 }
 
 export function printRestParts(drv: Derivation): RestParts {
-  let cur = `${list([...drv.inputSrcs].sort(byteOrder).map(raw))},${raw(drv.platform)},${escape(drv.builder)},${list(drv.args.map(escape))},[`;
+  let cur = `${list(sortedKeys(drv.inputSrcs), raw)},${raw(drv.platform)},${escape(drv.builder)},${list(drv.args, escape)},[`;
   const segments: string[] = [];
   const slots: string[] = [];
   let first = true;
-  for (const [k, v] of sorted(drv.env)) {
+  for (const k of sortedKeys(drv.env)) {
     if (!first) cur += ",";
     first = false;
     if (drv.outputs.has(k)) {
       segments.push(`${cur}(${escape(k)},`);
       slots.push(k);
       cur = ")";
-    } else cur += `(${escape(k)},${escape(v)})`;
+    } else cur += `(${escape(k)},${escape(drv.env.get(k)!)})`;
   }
   segments.push(cur + "]");
   return { segments, slots };

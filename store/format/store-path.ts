@@ -130,10 +130,10 @@ function typeWithRefs(type: string, storeDir: string, refs: Iterable<StorePath>,
   return t;
 }
 
-/** makeTextPath with references given as printed store paths (already valid and known). */
+/** makeTextPath with references given as printed store paths of this store, in byte order. */
 export function makeTextPathFromPrinted(storeDir: string, name: string, contentSha256: Uint8Array | string, refs: readonly string[]): StorePath {
   let type = "text";
-  for (const r of [...refs].sort(compareUtf8)) type += ":" + r;
+  for (const r of refs) type += ":" + r;
   return makeStorePath(storeDir, type, contentSha256, name);
 }
 
