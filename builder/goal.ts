@@ -284,7 +284,7 @@ export async function runGoal(
     }
     const toInstall = materialised.filter((m) => missing.has(m.info.path));
     const drvOutputs = new Map([...req.outputs].map(([n, p]) => [`${drvPath}!${n}`, p]));
-    store.installOutputs(toInstall, drvOutputs);
+    await store.installOutputs(toInstall, drvOutputs);
     materialised.length = 0;
   } catch (e) {
     if (settings.keepFailed && !(e instanceof BuildFailure && e.kind === "cancelled")) {

@@ -62,7 +62,8 @@ export async function buildDerivations(store: LocalStore, wanted: readonly strin
   for (let round = 0; ; round++) {
     const all = [...plan.outputsOf.values()].flatMap((m) => [...m.values()]);
     const validBefore = all.filter((p) => store.isValidPath(p));
-    store.addTempRoots(all);
+    // The .drv files of the builds too: one transaction here instead of one per build.
+    store.addTempRoots([...all, ...plan.nodes.map((n) => n.drvPath)]);
     if (validBefore.every((p) => store.isValidPath(p)) || round === 3) break;
     plan = makePlan(wanted, (p) => readDerivation(store, p), (p) => store.isValidPath(p), force, opts.knownOutputs);
   }
@@ -108,7 +109,7 @@ export async function buildDerivations(store: LocalStore, wanted: readonly strin
     if (!check) {
       for (;;) {
         if (signal.aborted) throw new BuildFailure("cancelled", `build of '${drvPath}' was cancelled`);
-        const r = store.tryClaimAll([...missing], path.join(buildsDir, ownerTag()));
+        const r = await store.tryClaimAll([...missing], path.join(buildsDir, ownerTag()));
         let busy: string | undefined;
         for (const [p, v] of r) {
           if (v === "valid") missing.delete(p);

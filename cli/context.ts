@@ -25,6 +25,8 @@ export interface Env {
   /** shell */
   SHELL?: string;
   PATH?: string;
+  /** system: what statfs says is free on the ESP (tests that cannot mount a small file system) */
+  CAIRN_TEST_ESP_FREE?: string;
 }
 
 export interface GlobalOptions {

@@ -47,7 +47,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   sign: () => import("./commands/sign.js"),
 
   // system
-
+  system: () => import("./commands/system.js"),
 };
 
 const EXIT: Partial<Record<string, number>> = {
@@ -111,6 +111,7 @@ async function main(argv: string[]): Promise<number> {
         CAIRN_TRUSTED_PUBLIC_KEYS: env.CAIRN_TRUSTED_PUBLIC_KEYS,
         SHELL: env.SHELL,
         PATH: env.PATH,
+        CAIRN_TEST_ESP_FREE: env.CAIRN_TEST_ESP_FREE,
       },
       hooks: { crash: crashHook(env.CAIRN_CRASH_AT) },
       stdoutIsTTY: !!process.stdout.isTTY,

@@ -10,7 +10,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
-import { CairnError, encodeNix32, sha256 } from "../store/format/index.js";
+import { CairnError } from "../store/format/errors.js";
+import { encodeNix32 } from "../store/format/base32.js";
+import { sha256 } from "../store/format/hash.js";
 import { fsyncDir } from "../store/syncfs.js";
 import type { ElementDiff } from "./diff.js";
 

@@ -11,7 +11,8 @@
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
-import { encodeNix32, sha256 } from "../store/format/index.js";
+import { encodeNix32 } from "../store/format/base32.js";
+import { sha256 } from "../store/format/hash.js";
 
 export interface ProfileLock {
   release(): void;

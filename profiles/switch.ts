@@ -47,29 +47,37 @@ export async function switchTo(pc: ProfileContext, n: number): Promise<Switched>
   });
 }
 
+/**
+ * Where `rollback` goes: the current generation's parent. Refuses at the first generation or a
+ * deleted parent. The caller holds the lock (the system profile syncs its boot entries under it).
+ */
+export function rollbackTarget(pc: ProfileContext): Switched {
+  const from = currentGeneration(pc.ref);
+  if (from === undefined) throw new CairnError("E_PROFILE_NO_GENERATION", `profile '${pc.ref.link}' does not exist`, { profile: pc.ref.link });
+  const parent = parentOf(pc.ref, from);
+  if (parent === undefined) {
+    throw new CairnError("E_PROFILE_REFUSED", `generation ${from} is the first one of '${pc.ref.link}': there is nothing to roll back to`, {
+      profile: pc.ref.link,
+      generation: from,
+    });
+  }
+  try {
+    getGeneration(pc.ref, parent);
+  } catch {
+    throw new CairnError(
+      "E_PROFILE_NO_GENERATION",
+      `generation ${from} was made from generation ${parent}, which has been deleted; use switch-generation`,
+      { profile: pc.ref.link, generation: parent },
+    );
+  }
+  return { from, to: parent };
+}
+
 /** Switch to the current generation's parent; refuses at the first generation or a deleted parent. */
 export async function rollback(pc: ProfileContext): Promise<Switched> {
   return locked(pc, () => {
-    const from = currentGeneration(pc.ref);
-    if (from === undefined) throw new CairnError("E_PROFILE_NO_GENERATION", `profile '${pc.ref.link}' does not exist`, { profile: pc.ref.link });
-    const parent = parentOf(pc.ref, from);
-    if (parent === undefined) {
-      throw new CairnError("E_PROFILE_REFUSED", `generation ${from} is the first one of '${pc.ref.link}': there is nothing to roll back to`, {
-        profile: pc.ref.link,
-        generation: from,
-      });
-    }
-    try {
-      getGeneration(pc.ref, parent);
-    } catch {
-      throw new CairnError(
-        "E_PROFILE_NO_GENERATION",
-        `generation ${from} was made from generation ${parent}, which has been deleted; use switch-generation`,
-        { profile: pc.ref.link, generation: parent },
-      );
-    }
-    switchGeneration(pc.ref, parent, pc.crash);
-    return { from, to: parent };
+    const r = rollbackTarget(pc);
+    switchGeneration(pc.ref, r.to, pc.crash);
+    return r;
   });
 }
-

@@ -6,10 +6,12 @@
 #   strace          syscall-level crash injection in the reliability tests
 #   xz-utils, zstd  binary cache compression (store/compression.ts runs them)
 #   nginx           serves http:// binary caches in test/cache/nginx.test.ts (never started as a service)
+#   qemu-system-x86, ovmf, systemd-boot-efi, mtools, dosfstools, cpio
+#                   boot the example systems from an ESP image in test/system/vm.test.ts (TCG)
 # Without root (or without apt-get) it only says what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-pkgs=(bubblewrap busybox-static nix-bin strace xz-utils zstd nginx)
+pkgs=(bubblewrap busybox-static nix-bin strace xz-utils zstd nginx qemu-system-x86 ovmf systemd-boot-efi mtools dosfstools cpio)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,7 +1,7 @@
 // Where one cairn store keeps things. The logical store dir (part of every hash) and the physical
 // directory holding the objects are distinct, as in Nix (Store::toRealPath).
 import path from "node:path";
-import { checkStoreDir, parseStorePath, baseName, type StorePath } from "./format/index.js";
+import { checkStoreDir, parseStorePath, baseName, type StorePath } from "./format/store-path.js";
 
 export class Layout {
   /** Physical directory of store objects: ROOT/store. */

@@ -36,6 +36,8 @@ import { ParallelHasher } from "./parallel-hasher.js";
 
 export type PathInfo = PathInfoRecord;
 
+export type ClaimState = "valid" | "claimed" | "busy";
+
 export interface StoreHooks {
   /** Named crash points for tests; the CLI maps CAIRN_CRASH_AT onto this. */
   crash?: (point: string) => void;
@@ -338,9 +340,18 @@ export class LocalStore {
    * valid already or among `infos`; claims on them are released.
    */
   registerValidPaths(infos: PathInfo[], alsoInTransaction?: () => void): void {
+    this.db.env.transactionSync(() => this.registerInTxn(infos, alsoInTransaction));
+  }
+
+  /** `registerValidPaths` committed on lmdb-js's write thread (see tryClaimAll). */
+  registerValidPathsAsync(infos: PathInfo[], alsoInTransaction?: () => void): Promise<void> {
+    return this.db.env.transaction(() => this.registerInTxn(infos, alsoInTransaction));
+  }
+
+  private registerInTxn(infos: PathInfo[], alsoInTransaction?: () => void): void {
     const batch = new Set(infos.map((i) => i.path));
     const me = selfId();
-    this.db.env.transactionSync(() => {
+    {
       // Each outside reference is looked up once (10,000 .drv files may share one builder source).
       const valid = new Set<string>();
       for (const info of infos) {
@@ -368,7 +379,7 @@ export class LocalStore {
       alsoInTransaction?.();
       // Killed here: the process dies holding LMDB's write lock, with the writes uncommitted.
       this.crash("add.registering");
-    });
+    }
   }
 
   /** `nix-store --add` (recursive) or `--add-fixed sha256` (flat). Returns the store path. */
@@ -672,26 +683,30 @@ export class LocalStore {
   /**
    * Claim all of `paths` in one transaction without waiting (builds poll instead of blocking the
    * event loop): each is "valid" already, "claimed" by us now, or "busy" (another live process
-   * holds it; then nothing is claimed).
+   * holds it; then nothing is claimed). The commit (two fdatasyncs) runs on lmdb-js's write
+   * thread: the builder's event loop goes on with other builds meanwhile, and concurrent claims
+   * share one commit.
    */
-  tryClaimAll(paths: readonly string[], tmp: string): Map<string, "valid" | "claimed" | "busy"> {
+  tryClaimAll(paths: readonly string[], tmp: string): Promise<Map<string, ClaimState>> {
+    return this.db.env.transaction(() => this.claimAllInTxn(paths, tmp));
+  }
+
+  private claimAllInTxn(paths: readonly string[], tmp: string): Map<string, ClaimState> {
     const me = selfId();
-    return this.db.env.transactionSync(() => {
-      const r = new Map<string, "valid" | "claimed" | "busy">();
-      for (const p of paths) {
-        if (this.isValidPath(p)) r.set(p, "valid");
-        else {
-          const c = this.db.claims.get(path.basename(p));
-          r.set(p, c !== undefined && !(c.pid === me.pid && c.start === me.start) && isAlive(c) ? "busy" : "claimed");
-        }
+    const r = new Map<string, ClaimState>();
+    for (const p of paths) {
+      if (this.isValidPath(p)) r.set(p, "valid");
+      else {
+        const c = this.db.claims.get(path.basename(p));
+        r.set(p, c !== undefined && !(c.pid === me.pid && c.start === me.start) && isAlive(c) ? "busy" : "claimed");
       }
-      if ([...r.values()].includes("busy")) {
-        for (const [p, v] of r) if (v === "claimed") r.set(p, "busy");
-        return r;
-      }
-      for (const [p, v] of r) if (v === "claimed") this.db.claims.put(path.basename(p), { pid: me.pid, start: me.start, tmp } as Claim);
+    }
+    if ([...r.values()].includes("busy")) {
+      for (const [p, v] of r) if (v === "claimed") r.set(p, "busy");
       return r;
-    });
+    }
+    for (const [p, v] of r) if (v === "claimed") this.db.claims.put(path.basename(p), { pid: me.pid, start: me.start, tmp } as Claim);
+    return r;
   }
 
   /** Drop this process's claims on `paths` (those it still holds), in one transaction. */
@@ -782,7 +797,7 @@ export class LocalStore {
   }
 
   /** Make the outputs of one build durable, move them into place and register them together. */
-  installOutputs(outs: readonly MaterialisedOutput[], drvOutputs: ReadonlyMap<string, string> = new Map()): void {
+  installOutputs(outs: readonly MaterialisedOutput[], drvOutputs: ReadonlyMap<string, string> = new Map()): Promise<void> {
     const total = outs.reduce((n, o) => n + o.entries, 0);
     if (total > FSYNC_EACH_LIMIT) syncFileSystem(this.layout.realStoreDir);
     else for (const o of outs) this.syncTree(o.tmp, o.entries);
@@ -796,13 +811,12 @@ export class LocalStore {
     }
     fsyncDir(this.layout.realStoreDir);
     this.crash("build.renamed");
-    this.registerValidPaths(
+    return this.registerValidPathsAsync(
       outs.map((o) => o.info),
       () => {
         for (const [k, v] of drvOutputs) this.db.drvOutputs.put(k, v);
       },
-    );
-    this.crash("build.registered");
+    ).then(() => this.crash("build.registered"));
   }
 
   /** Forget a materialised output that will not be installed. */

@@ -4,7 +4,7 @@
 // the spawn itself ~3 ms, and `cairn add` is a short-lived CLI.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
-import { CairnError } from "./format/index.js";
+import { CairnError } from "./format/errors.js";
 
 // By absolute path first: a caller's PATH need not contain coreutils.
 const SYNC = ["/usr/bin/sync", "/bin/sync"].find((p) => fs.existsSync(p)) ?? "sync";

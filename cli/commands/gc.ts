@@ -94,6 +94,11 @@ export function register(program: Command, ctx: Context): void {
           err(`${opts.dryRun ? "would remove" : "removing"} generation ${g.number} of profile '${g.profile}'\n`);
         }
       }
+      if (!opts.dryRun) {
+        // Entries of the system generations just deleted leave the ESP (the CLI composes gc and profiles).
+        const { keepEspInStep } = await import("../system-esp.js");
+        for (const p of new Set(removedGens.map((g) => g.profile))) await keepEspInStep(ctx, store.layout, p);
+      }
       // Plain progress lines, written in blocks: one write per line costs ~20% on 20k paths.
       let pending: string[] = [];
       const flush = () => {

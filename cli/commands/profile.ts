@@ -7,7 +7,8 @@ import path from "node:path";
 import type { Command } from "commander";
 import { CairnError } from "../../store/format/errors.js";
 import { err, out, resolveLayout, openStore, type Context, type GlobalOptions } from "../context.js";
-import { storeOptions } from "../options.js";
+import { commandGroup, storeOptions } from "../options.js";
+import { keepEspInStep } from "../system-esp.js";
 import type { LocalStore } from "../../store/local-store.js";
 import type { Manifest, ManifestElement } from "../../profiles/manifest.js";
 import type { ProfileContext } from "../../profiles/switch.js";
@@ -55,9 +56,14 @@ async function change(
   /** Evaluates what is needed (outside the lock); returns the change to apply, or nothing to do. */
   prepare: (store: LocalStore, pc: ProfileContext) => Promise<((m: Manifest) => Manifest) | undefined>,
 ): Promise<void> {
+  const pc = await profileContext(ctx, opts);
+  const { systemProfileRef } = await import("../../profiles/system/system-profile.js");
+  if (pc.ref.link === systemProfileRef(pc.layout).link) {
+    // Its generations are system toplevels with boot entries, not package environments.
+    throw new CairnError("E_USAGE", `'${pc.ref.link}' is the system profile: change it with 'cairn system switch'`, { profile: pc.ref.link });
+  }
   const store = await openStore(ctx, opts);
   try {
-    const pc = await profileContext(ctx, opts);
     const f = await prepare(store, pc);
     if (f === undefined) return;
     const { changeProfile } = await import("../../profiles/profile.js");
@@ -74,17 +80,7 @@ async function change(
 }
 
 export function register(program: Command, ctx: Context): void {
-  const profile = program
-    .command("profile")
-    .description("user profiles: generations of installed packages (nix-env)")
-    .allowExcessArguments(true)
-    .action((_opts: unknown, self: Command) => {
-      const c = self.args[0];
-      const names = profile.commands.map((x) => x.name()).join(", ");
-      throw new CairnError("E_USAGE", c === undefined ? `expected a subcommand: ${names}` : `unknown subcommand '${c}' (expected ${names})`, {
-        command: c,
-      });
-    });
+  const profile = commandGroup(program, "profile", "user profiles: generations of installed packages (nix-env)");
 
   sub(profile, "install", "install packages from a recipe (FILE.ts [-A ATTR]…) or store paths")
     .argument("<installables...>", "recipe files or store paths")
@@ -185,6 +181,7 @@ export function register(program: Command, ctx: Context): void {
     const { rollback } = await import("../../profiles/switch.js");
     const r = await rollback(pc);
     err(`switching profile from version ${r.from} to ${r.to}\n`);
+    await keepEspInStep(ctx, pc.layout, pc.ref.link);
   });
 
   sub(profile, "switch-generation", "switch to generation N")
@@ -194,6 +191,7 @@ export function register(program: Command, ctx: Context): void {
       const { switchTo } = await import("../../profiles/switch.js");
       const r = await switchTo(pc, parseGeneration(n));
       err(`switching profile from version ${r.from ?? "none"} to ${r.to}\n`);
+      await keepEspInStep(ctx, pc.layout, pc.ref.link);
     });
 
   sub(profile, "delete-generations", "delete generations: old | N… | +N (keep the last N) | Nd (older than N days)")
@@ -203,6 +201,7 @@ export function register(program: Command, ctx: Context): void {
       const { deleteGenerations } = await import("../../profiles/profile.js");
       const { parseDeleteSpec } = await import("../../profiles/gen-spec.js");
       await deleteGenerations(pc, parseDeleteSpec(spec));
+      await keepEspInStep(ctx, pc.layout, pc.ref.link);
     });
 
   sub(profile, "diff", "what changed between two generations (default: the current one and its parent)")

@@ -54,7 +54,15 @@ export type ErrorCode =
   | "E_NAR_MISMATCH"
   //
   // system (add below)
-  | "E_SYSTEM";
+  | "E_SYSTEM"
+  /** A toplevel without kernel/initrd/kernel-params/init, or with a malformed one. */
+  | "E_SYSTEM_TOPLEVEL"
+  /** No ESP given (--esp) and none remembered. */
+  | "E_SYSTEM_NO_ESP"
+  /** The ESP lacks the room for what a change would write (nothing written). */
+  | "E_SYSTEM_ESP_FULL"
+  /** No boot entry for the generation asked for (bless). */
+  | "E_SYSTEM_NO_ENTRY";
 
 export class CairnError extends Error {
   readonly code: ErrorCode;

@@ -17,11 +17,11 @@ const l = [0, 1, 2].map(leaf);
 const m = [mid(0, [l[0], l[1]]), mid(1, [l[1], l[2]])];
 export default sh("top", \`usleep 100000; cat \${m[0]}/all \${m[1]}/all > $out\`, { n: String(SEED) });`;
 
-/** Live (non-zombie) processes of these builds: their sleeps, and bwraps working in `dir`. */
-function leftovers(dir: string): string {
+/** Live (non-zombie) processes of these builds: their sleeps, bwraps working in `dir`, and the build spawner of cairn `pid`. */
+function leftovers(dir: string, pid = -1): string {
   const ps = spawnSync("ps", ["-eo", "pid=,stat=,args="]).stdout.toString().split("\n");
   return ps
-    .filter((l) => !/^\s*\d+\s+Z/.test(l) && (/sleep 4242/.test(l) || (l.includes("bwrap") && l.includes(dir))))
+    .filter((l) => !/^\s*\d+\s+Z/.test(l) && (/sleep 4242/.test(l) || (l.includes("bwrap") && l.includes(dir)) || l.endsWith(`spawner.js ${pid}`)))
     .join("\n")
     .trim();
 }
@@ -58,16 +58,28 @@ describe("builds killed with -9", () => {
       const closed = new Promise((r) => child.on("close", r));
       let stderr = "";
       child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-      const at = Math.random() * 1.2 * duration;
+      // Odd runs: a random instant of the whole run (start-up included). Even runs: a random
+      // instant once the first build has started, so that kills do land among running builds
+      // however long start-up takes on a loaded machine.
+      let at = Math.random() * 1.2 * duration;
+      if (i % 2 === 0) {
+        await new Promise<void>((r) => {
+          const look = () => (/building '/.test(stderr) ? r() : undefined);
+          child.stderr.on("data", look);
+          child.on("close", () => r());
+          look();
+        });
+        at = Math.random() * 0.8 * duration;
+      }
       await new Promise((r) => setTimeout(r, at));
       child.kill("SIGKILL");
       await closed;
       if (/building/.test(stderr) && !/built '.*top\.drv'/.test(stderr)) killedMidBuild++;
-      // bwrap and everything in its pid namespace go with cairn (--die-with-parent + pid ns).
-      let left = leftovers(p.dir);
+      // The spawner sees cairn die and kills bwrap and everything in its pid namespace.
+      let left = leftovers(p.dir, child.pid);
       for (let w = 0; w < 20 && left !== ""; w++) {
         await new Promise((r) => setTimeout(r, 50));
-        left = leftovers(p.dir);
+        left = leftovers(p.dir, child.pid);
       }
       expect(left, `run ${i}: processes left after kill at ${at.toFixed(0)} ms`).toBe("");
       // cairn verify after every kill; the independent checker (slower) after every fifth.

@@ -1,0 +1,11 @@
+// Messages between cairn and its build spawner (over node's IPC channel, advanced serialization).
+
+export type ToSpawner =
+  | { t: "run"; id: number; cmd: string[]; env: Record<string, string>; cwd: string; detached: boolean }
+  | { t: "kill"; id: number };
+
+export type FromSpawner =
+  | { t: "ready" }
+  | { t: "started"; id: number; pid: number }
+  | { t: "out"; id: number; data: Uint8Array }
+  | { t: "exit"; id: number; exitCode?: number; signal?: string; error?: string };

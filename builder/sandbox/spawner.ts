@@ -1,0 +1,122 @@
+// The build spawner: a small node process, started once per cairn process that builds, that
+// starts and kills every build process on cairn's behalf (builder/sandbox/spawner-client.ts).
+// Forking cairn itself (a 100+ MB process with the database, the evaluator and their threads)
+// cost ~5-9 ms of its main thread per build; this process is small and forks on its own core.
+// It dies with cairn: when its IPC channel closes (cairn exited or was killed, even by kill -9) it
+// kills every build and exits. It must outlive cairn for that moment: a build process whose parent
+// dies gets its parent-death signal, and if that parent were bwrap in its first milliseconds, the
+// sandbox child it had just cloned (still waiting for its uid map, before bwrap arms
+// --die-with-parent: bubblewrap#633) would be orphaned and block forever. The spawner stops bwrap
+// first, kills that child, then bwrap. (The parent-death signal remains the fallback should the
+// spawner itself be killed.)
+import fs from "node:fs";
+import { execa, type ResultPromise } from "execa";
+import { hostTools } from "./host-tools.js";
+import type { FromSpawner, ToSpawner } from "./spawner-protocol.js";
+
+// Closes every inherited fd above 2, then becomes the real command (bash understands fd numbers
+// above 9, which dash does not).
+const CLOSER = 'for f in /proc/$$/fd/*; do n=${f##*/}; case $n in 0|1|2) ;; *) eval "exec $n>&-" 2>/dev/null ;; esac; done; exec "$@"';
+// setpriv sets the parent-death signal before anything else runs, and this guard then checks
+// that the parent is still this spawner: if it died first, give up.
+const PARENT_GUARD = '[ "$PPID" = "$1" ] || exit 111; shift; exec "$@"';
+
+/** The argv that closes stray fds, arms the parent-death signal and then runs `cmd`. */
+function guarded(cmd: readonly string[]): string[] {
+  const { setpriv, sh } = hostTools();
+  return ["--noprofile", "--norc", "-c", CLOSER, "cairn-build", setpriv, "--pdeathsig", "KILL", "--", sh, "-c", PARENT_GUARD, "cairn-guard", String(process.pid), ...cmd];
+}
+
+/** Direct children of `pid` (from /proc: ppid is field 4 of /proc/N/stat). */
+function childrenOf(pid: number): number[] {
+  const out: number[] = [];
+  for (const n of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(n)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${n}/stat`, "latin1");
+      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === pid) out.push(Number(n));
+    } catch {
+      /* gone */
+    }
+  }
+  return out;
+}
+
+function signal(p: number, s: NodeJS.Signals): void {
+  try {
+    process.kill(p, s);
+  } catch {
+    /* gone */
+  }
+}
+
+/**
+ * Kill a build: stop the process we started (so it cannot fork meanwhile), kill its children (for
+ * a sandboxed build: bwrap, pid 1 of its own namespace, so everything below goes with it), then
+ * the process itself.
+ */
+function killTree(pid: number | undefined): void {
+  if (pid === undefined) return;
+  signal(pid, "SIGSTOP");
+  for (const c of childrenOf(pid)) signal(c, "SIGKILL");
+  signal(pid, "SIGKILL");
+}
+
+interface Job {
+  child: ResultPromise;
+  killed: boolean;
+}
+const jobs = new Map<number, Job>();
+
+const send = (m: FromSpawner) => process.send?.(m);
+
+function run(id: number, cmd: readonly string[], env: Record<string, string>, cwd: string, detached: boolean): void {
+  const { bash } = hostTools();
+  const child = execa(bash, guarded(cmd), { env, extendEnv: false, stdin: "ignore", all: true, buffer: false, reject: false, cleanup: true, detached, cwd });
+  const job: Job = { child, killed: false };
+  jobs.set(id, job);
+  send({ t: "started", id, pid: child.pid ?? -1 });
+  child.all?.on("data", (c: Buffer) => send({ t: "out", id, data: c }));
+  // Once the process we started has exited after a kill, nothing may hold the output open for
+  // long: close our end so the wait below ends.
+  child.once("exit", () => {
+    if (job.killed) setTimeout(() => child.all?.destroy(), 1000).unref();
+  });
+  type Exit = Omit<Extract<FromSpawner, { t: "exit" }>, "t" | "id">;
+  const finish = (m: Exit) => {
+    // Without a pid namespace (--no-sandbox) the process group is all there is to catch
+    // background processes (setsid escapes it: one reason that mode warns).
+    if (detached && child.pid !== undefined) signal(-child.pid, "SIGKILL");
+    jobs.delete(id);
+    send({ t: "exit", id, ...m });
+  };
+  child.then(
+    (r) => finish({ ...(r.exitCode !== undefined ? { exitCode: r.exitCode } : {}), ...(r.signal !== undefined ? { signal: r.signal } : {}) }),
+    (e: unknown) => finish(job.killed ? { signal: "SIGKILL" } : { error: e instanceof Error ? e.message : String(e) }),
+  );
+}
+
+process.on("message", (m: ToSpawner) => {
+  if (m.t === "run") {
+    try {
+      run(m.id, m.cmd, m.env, m.cwd, m.detached);
+    } catch (e) {
+      send({ t: "exit", id: m.id, error: (e as Error).message });
+    }
+  } else if (m.t === "kill") {
+    const job = jobs.get(m.id);
+    if (job !== undefined) {
+      job.killed = true;
+      killTree(job.child.pid);
+    }
+  }
+});
+// cairn is gone (or done with us): take every build down with it. Nothing else keeps this
+// process alive, so it ends as soon as the killed builds are reaped.
+process.on("disconnect", () => {
+  for (const job of jobs.values()) {
+    job.killed = true;
+    killTree(job.child.pid);
+  }
+});
+send({ t: "ready" });
