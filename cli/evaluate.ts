@@ -33,6 +33,9 @@ export async function instantiate(ev: Evaluator, opening: Promise<LocalStore>, f
   }
   try {
     const r = await evaluation;
+    // What was staged is durable by the time it is needed: the sync runs while the rest is worked out.
+    const synced = staging !== undefined && staging.staged.size > 0 ? staging.sync() : undefined;
+    synced?.catch(() => {}); // awaited below when it matters
     // The selection's tops (what no other part of it refers to) are rooted, then checked: a gc
     // keeps a valid root's closure, and the references of a valid path are valid (DESIGN.md §6),
     // so only below an invalid path can anything be missing. When all is valid (the common case)
@@ -57,6 +60,7 @@ export async function instantiate(ev: Evaluator, opening: Promise<LocalStore>, f
     const texts = new Map((unstaged.length > 0 ? await ev.texts(unstaged) : []).map((t) => [t.path, t]));
     // Staged ones are on disk already: only their paths and references are needed.
     const items = missing.map((p) => texts.get(p) ?? { path: p, references: byPath.get(p)!.references, bytes: new Uint8Array(0) });
+    await synced;
     return { selected: r.selected, written: store.addTextObjects(items, staging) };
   } finally {
     staging?.discard();

@@ -2,7 +2,16 @@
 // --experimental-vm-modules for eval/linker.ts) while this thread opens the store; path() calls
 // from recipes are served here, against the store the caller attaches.
 import { MessageChannel, Worker } from "node:worker_threads";
-import { deserializeError, serializeError, type EvalReply, type EvalRequest, type Evaluation, type WorkerData } from "./protocol.js";
+import {
+  deserializeError,
+  serializeError,
+  type EvalReply,
+  type EvalRequest,
+  type Evaluation,
+  type Selection,
+  type SelectedDerivation,
+  type WorkerInit,
+} from "./protocol.js";
 import { unpackTexts, type ClosureEntry, type PackedTexts, type TextObject } from "./instantiate.js";
 import type { EvalStore } from "./state.js";
 
@@ -11,6 +20,28 @@ export type { TextObject } from "./instantiate.js";
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
 type Call = { op: "addPath"; args: Parameters<EvalStore["addPath"]> };
+
+function spawnWorker(): Worker {
+  return new Worker(new URL("./worker.js", import.meta.url), {
+    execArgv: ["--experimental-vm-modules", "--experimental-import-meta-resolve"],
+    // Semi-spaces may grow to 64 MB (V8's default is 16): evaluation keeps a few KB per
+    // derivation, which scavenges copy; fewer of them for 10,000 derivations.
+    resourceLimits: { maxYoungGenerationSizeMb: 192 },
+  });
+}
+
+let prestarted: Worker | undefined;
+
+/**
+ * Start the evaluation thread before the command line is even read (cli/main.ts, for commands
+ * that evaluate recipes): it boots (~70 ms) while this thread loads the command. Unused, it does
+ * not keep the process alive.
+ */
+export function prestartEvaluator(): void {
+  if (prestarted !== undefined) return;
+  prestarted = spawnWorker();
+  prestarted.unref();
+}
 
 export class Evaluator {
   private readonly worker: Worker;
@@ -23,17 +54,13 @@ export class Evaluator {
   private nextId = 1;
   private failed: Error | undefined;
 
-  /** Start the evaluation thread now (it loads while the caller opens the store). */
+  /** Start the evaluation thread now, or take the prestarted one (it loads while the caller opens the store). */
   constructor(storeDir: string, cacheDir: string) {
-    const workerData: WorkerData = { storeDir, cacheDir, rpc: this.channel.port2, flag: this.flag.buffer as SharedArrayBuffer };
-    this.worker = new Worker(new URL("./worker.js", import.meta.url), {
-      workerData,
-      transferList: [this.channel.port2],
-      execArgv: ["--experimental-vm-modules", "--experimental-import-meta-resolve"],
-      // Semi-spaces may grow to 64 MB (V8's default is 16): evaluation keeps a few KB per
-      // derivation, which scavenges copy; fewer of them for 10,000 derivations.
-      resourceLimits: { maxYoungGenerationSizeMb: 192 },
-    });
+    this.worker = prestarted ?? spawnWorker();
+    this.worker.ref();
+    prestarted = undefined;
+    const init: WorkerInit = { kind: "init", storeDir, cacheDir, rpc: this.channel.port2, flag: this.flag.buffer as SharedArrayBuffer };
+    this.worker.postMessage(init, [this.channel.port2]);
     this.worker.on("message", (r: EvalReply) => {
       if ("made" in r) {
         if (this.streams.get(r.id)?.(unpackTexts(r.made)) === false) this.stopStreaming();
@@ -95,9 +122,21 @@ export class Evaluator {
    * `onMade`, the text objects made are also handed over in batches while evaluation goes on,
    * until it returns false.
    */
-  evaluate(file: string, attrs: readonly string[], onMade?: (made: TextObject[]) => boolean): Promise<Evaluation> {
+  async evaluate(file: string, attrs: readonly string[], onMade?: (made: TextObject[]) => boolean): Promise<Evaluation> {
     Atomics.store(this.flag, 1, 0);
-    return this.request({ kind: "evaluate", file, attrs: [...attrs], stream: onMade !== undefined }, onMade);
+    const r = await this.request<Evaluation<Selection>>({ kind: "evaluate", file, attrs: [...attrs], stream: onMade !== undefined }, onMade);
+    const s = r.selected;
+    const selected = s.attr.map((attr, i) => {
+      const drv: SelectedDerivation = {
+        name: s.name[i]!,
+        drvPath: s.drvPath[i]!,
+        outPath: s.outPath[i]!,
+        outputName: s.outputName[i]!,
+        all: (s.others[i] ?? [[s.outputName[i]!, s.outPath[i]!]]).map(([outputName, outPath]) => ({ outputName, outPath })),
+      };
+      return { attr, drv };
+    });
+    return { selected, tops: r.tops };
   }
 
   /** No more streamed text objects are wanted for the evaluation under way. */

@@ -115,9 +115,12 @@ export class RecipeLinker {
       throw Object.assign(err, { code: "ERR_MODULE_NOT_FOUND" });
     }
     const code = /\.m?ts$/.test(file) ? this.cache.stripped(file, source) : source;
-    // Keyed by the exact text: V8 checks a code cache against the source's length only.
+    // Keyed by the exact text: V8 checks a code cache against the source's length only. Node 20
+    // loses a module's import() callback when it comes from a code cache ("A dynamic import
+    // callback was not specified"): modules that may use import() are compiled afresh.
+    const cacheable = !/\bimport\s*\(/.test(code);
     const key = this.cache.key(CODE_CACHE, process.versions.v8, code);
-    const cachedData = this.cache.read(key, ".v8");
+    const cachedData = cacheable ? this.cache.read(key, ".v8") : undefined;
     const make = (data: Buffer | undefined) =>
       new vm.SourceTextModule(code, {
         identifier: url,
@@ -148,7 +151,7 @@ export class RecipeLinker {
       throw new LocatedSyntaxError(locateSyntaxError(file, source) ?? `${file}: SyntaxError: ${e.message}`);
     }
     // Made before evaluation, which V8 requires; it then holds the top-level code.
-    if (fresh) this.cache.write(key, ".v8", (m as unknown as { createCachedData(): Buffer }).createCachedData());
+    if (fresh && cacheable) this.cache.write(key, ".v8", (m as unknown as { createCachedData(): Buffer }).createCachedData());
     return m;
   }
 }

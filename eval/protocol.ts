@@ -2,7 +2,9 @@
 import { CairnError, isCairnError, type ErrorCode } from "../store/format/index.js";
 import type { ClosureEntry, PackedTexts } from "./instantiate.js";
 
-export interface WorkerData {
+/** The first message to the worker. */
+export interface WorkerInit {
+  kind: "init";
   storeDir: string;
   cacheDir: string;
   /** The worker's end of the channel for its synchronous calls into the store. */
@@ -12,6 +14,17 @@ export interface WorkerData {
    * [1] when streamed text objects are not wanted any more.
    */
   flag: SharedArrayBuffer;
+}
+
+/** What was selected, by columns (index i of each is one selected derivation). */
+export interface Selection {
+  attr: string[];
+  name: string[];
+  drvPath: string[];
+  outPath: string[];
+  outputName: string[];
+  /** Index -> [output name, path] of every output, where there is more than the selected one. */
+  others: Record<number, [string, string][]>;
 }
 
 /** A selected derivation, as plain data. */
@@ -24,8 +37,8 @@ export interface SelectedDerivation {
   all: { outputName: string; outPath: string }[];
 }
 
-export interface Evaluation {
-  selected: { attr: string; drv: SelectedDerivation }[];
+export interface Evaluation<S = { attr: string; drv: SelectedDerivation }[]> {
+  selected: S;
   /**
    * The selected .drv paths no other part of the selection's closure refers to: when these are
    * valid, so is everything the selection needs.
@@ -46,7 +59,7 @@ export type SerializedError =
 export type CallReply = { ok: true; result: unknown } | { ok: false; error: SerializedError };
 
 export type EvalReply =
-  | { id: number; ok: true; value: Evaluation | ClosureEntry[] | PackedTexts }
+  | { id: number; ok: true; value: Evaluation<Selection> | ClosureEntry[] | PackedTexts }
   | { id: number; ok: false; error: SerializedError }
   /** Streamed while evaluating (when asked): text objects just made. */
   | { id: number; made: PackedTexts };

@@ -30,7 +30,7 @@ import { fsTree, type TreeObserver } from "./fs-tree.js";
 import { openFsTree } from "./parallel-tree.js";
 import { FsSink } from "./fs-sink.js";
 import { removeTree } from "./remove-tree.js";
-import { fsyncDir, syncFileSystem } from "./syncfs.js";
+import { fsyncDir, syncFileSystem, syncFileSystemAsync } from "./syncfs.js";
 import { isAlive, ownerTag, selfId } from "./process-id.js";
 import { ParallelHasher } from "./parallel-hasher.js";
 
@@ -65,6 +65,10 @@ export interface TextStaging {
   readonly staged: ReadonlyMap<string, PathInfo>;
   /** Returns how many were written (not valid nor staged already). */
   add(items: readonly TextObject[]): number;
+  /** Make what is staged so far durable (one syncfs), while the caller goes on. */
+  sync(): Promise<void>;
+  /** Whether `p` is staged and made durable by a finished sync(). */
+  isDurable(p: string): boolean;
   discard(): void;
 }
 
@@ -568,6 +572,7 @@ export class LocalStore {
   stageTexts(): TextStaging {
     const tmp = this.newTemp();
     const staged = new Map<string, PathInfo>();
+    const durable = new Set<string>();
     let made = false;
     return {
       tmp,
@@ -583,6 +588,12 @@ export class LocalStore {
         }
         return n;
       },
+      sync: async () => {
+        const covered = [...staged.keys()];
+        await syncFileSystemAsync(this.layout.realStoreDir);
+        for (const p of covered) durable.add(p);
+      },
+      isDurable: (p) => durable.has(p),
       discard: () => removeTree(tmp),
     };
   }
@@ -649,11 +660,12 @@ export class LocalStore {
     try {
       fs.mkdirSync(tmp, { mode: 0o700, recursive: true });
       const now = this.now();
-      // Staged files were not synced one by one: then one syncfs covers all.
+      // Staged files were not synced one by one: then one syncfs covers all, unless the staging's
+      // own sync did already.
       const fsyncEach = staging === undefined && todo.size <= FSYNC_EACH_LIMIT;
       const infos = [...todo.values()].map((it) => staging?.staged.get(it.path) ?? this.writeText(tmp, it, now, fsyncEach));
       this.crash("texts.written");
-      if (!fsyncEach) syncFileSystem(this.layout.realStoreDir);
+      if (!fsyncEach && ![...todo.keys()].every((p) => staging?.isDurable(p))) syncFileSystem(this.layout.realStoreDir);
       this.crash("texts.synced");
       for (const it of todo.values()) {
         const base = path.basename(it.path);
