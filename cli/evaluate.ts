@@ -17,9 +17,9 @@ export interface Evaluated {
  */
 export async function instantiate(ev: Evaluator, opening: Promise<LocalStore>, file: string, attrs: readonly string[]): Promise<Evaluated> {
   // Without -A the selection is the default export, which usually holds most of what the recipe
-  // makes: files are written as evaluation goes, on this thread, while the worker evaluates. With
-  // -A it may be a small part of a big recipe, so nothing is written ahead.
-  // A batch found all valid stops the stream (everything is, most likely, as in a second run).
+  // makes: files are written as evaluation goes, on this thread, while the worker evaluates (a
+  // batch found all valid stops that: most likely all is, as in a second run). With -A it may be
+  // a small part of a big recipe, so nothing is written ahead.
   let staging: TextStaging | undefined;
   const early: TextObject[][] = [];
   const stage = (made: TextObject[]) => (staging ? staging.add(made) > 0 : (early.push(made), true));
