@@ -302,20 +302,22 @@ export async function runGoal(
 const pendingRemovals = new Set<Promise<void>>();
 
 /**
- * Remove a finished build area after the build's slot is free: the next build's process starts
- * first, and the deletion overlaps with it. `settleRemovals` waits for all of them.
+ * Remove a finished build area on libuv's thread pool (fs.rm never follows symlinks), off the
+ * event loop that starts and finishes the other builds; what it cannot remove (a directory the
+ * builder made read-only, as a non-root user) goes through removeTree, which makes it writable.
+ * `settleRemovals` waits for all of them.
  */
 function deferRemoval(dir: string): void {
-  const p = new Promise<void>((resolve) =>
-    setImmediate(() => {
+  const p = fs.promises
+    .rm(dir, { recursive: true, force: true })
+    .catch(() => {
       try {
         removeTree(dir);
       } catch {
         /* left for the garbage collector, which reclaims build areas of dead processes */
       }
-      resolve();
-    }),
-  ).finally(() => pendingRemovals.delete(p));
+    })
+    .finally(() => pendingRemovals.delete(p));
   pendingRemovals.add(p);
 }
 

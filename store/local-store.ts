@@ -30,7 +30,7 @@ import { fsTree, type TreeObserver } from "./fs-tree.js";
 import { openFsTree } from "./parallel-tree.js";
 import { FsSink } from "./fs-sink.js";
 import { removeTree } from "./remove-tree.js";
-import { fsyncDir, syncFileSystem, syncFileSystemAsync } from "./syncfs.js";
+import { fsyncDir, fsyncDirAsync, syncFileSystem, syncFileSystemAsync } from "./syncfs.js";
 import { isAlive, ownerTag, selfId } from "./process-id.js";
 import { ParallelHasher } from "./parallel-hasher.js";
 
@@ -99,6 +99,25 @@ export interface NarImport {
   deriver?: string;
   ca?: string;
   sigs?: string[];
+}
+
+/**
+ * What to fsync to make the tree at `root` durable, children before their directory: every file
+ * and directory (a symlink's data is its inode, synced with its directory). Buffer paths: entry
+ * names need not be UTF-8.
+ */
+function toFsync(root: string): Buffer[] {
+  const out: Buffer[] = [];
+  const walk = (p: Buffer): void => {
+    const st = fs.lstatSync(p);
+    if (st.isSymbolicLink()) return;
+    if (st.isDirectory()) {
+      for (const n of fs.readdirSync(p, { encoding: "buffer" })) walk(Buffer.concat([p, Buffer.from("/"), n]));
+    }
+    out.push(p);
+  };
+  walk(Buffer.from(root));
+  return out;
 }
 
 /** Below this many files and directories, fsync each; above it, one syncfs is cheaper. */
@@ -272,21 +291,30 @@ export class LocalStore {
       syncFileSystem(this.layout.realStoreDir);
       return;
     }
-    // Buffer paths: entry names need not be UTF-8.
-    const walk = (p: Buffer): void => {
-      const st = fs.lstatSync(p);
-      if (st.isSymbolicLink()) return; // a symlink's data is its inode, synced with its directory
-      if (st.isDirectory()) {
-        for (const n of fs.readdirSync(p, { encoding: "buffer" })) walk(Buffer.concat([p, Buffer.from("/"), n]));
-      }
+    for (const p of toFsync(tmp)) {
       const fd = fs.openSync(p, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
       try {
         fs.fsyncSync(fd);
       } finally {
         fs.closeSync(fd);
       }
-    };
-    walk(Buffer.from(tmp));
+    }
+  }
+
+  /** `syncTree` with each fsync on libuv's thread pool (builds: other builds go on meanwhile). */
+  private async syncTreeAsync(tmp: string, entries: number): Promise<void> {
+    if (entries > FSYNC_EACH_LIMIT) {
+      syncFileSystem(this.layout.realStoreDir);
+      return;
+    }
+    for (const p of toFsync(tmp)) {
+      const fh = await fs.promises.open(p, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+      try {
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+    }
   }
 
   /**
@@ -809,10 +837,10 @@ export class LocalStore {
   }
 
   /** Make the outputs of one build durable, move them into place and register them together. */
-  installOutputs(outs: readonly MaterialisedOutput[], drvOutputs: ReadonlyMap<string, string> = new Map()): Promise<void> {
+  async installOutputs(outs: readonly MaterialisedOutput[], drvOutputs: ReadonlyMap<string, string> = new Map()): Promise<void> {
     const total = outs.reduce((n, o) => n + o.entries, 0);
     if (total > FSYNC_EACH_LIMIT) syncFileSystem(this.layout.realStoreDir);
-    else for (const o of outs) this.syncTree(o.tmp, o.entries);
+    else for (const o of outs) await this.syncTreeAsync(o.tmp, o.entries);
     this.crash("build.synced");
     for (const o of outs) {
       const dest = this.realPath(o.info.path);
@@ -821,14 +849,15 @@ export class LocalStore {
       if (lexists(dest)) this.trashGarbage(dest);
       fs.renameSync(o.tmp, dest);
     }
-    fsyncDir(this.layout.realStoreDir);
+    await fsyncDirAsync(this.layout.realStoreDir);
     this.crash("build.renamed");
-    return this.registerValidPathsAsync(
+    await this.registerValidPathsAsync(
       outs.map((o) => o.info),
       () => {
         for (const [k, v] of drvOutputs) this.db.drvOutputs.put(k, v);
       },
-    ).then(() => this.crash("build.registered"));
+    );
+    this.crash("build.registered");
   }
 
   /** Forget a materialised output that will not be installed. */

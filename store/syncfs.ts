@@ -42,3 +42,15 @@ export function fsyncDir(dir: string): void {
     fs.closeSync(fd);
   }
 }
+
+/** `fsyncDir` on libuv's thread pool, for callers whose event loop has other work meanwhile. */
+export async function fsyncDirAsync(dir: string): Promise<void> {
+  const fh = await fs.promises.open(dir, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY);
+  try {
+    await fh.sync();
+  } catch (e) {
+    throw new CairnError("E_IO", `cannot fsync directory '${dir}': ${(e as NodeJS.ErrnoException).code}`, { path: dir });
+  } finally {
+    await fh.close();
+  }
+}
