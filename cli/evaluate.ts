@@ -51,7 +51,8 @@ export async function instantiate(ev: Evaluator, opening: Promise<LocalStore>, f
       // Not made by this evaluation: a path() source, valid since it was added.
       if (seen.has(p) || c === undefined) continue;
       seen.add(p);
-      if (store.isValidPath(p)) continue;
+      // Staged means found invalid as it was made (addTextObjects checks again, claiming).
+      if (!staging?.staged.has(p) && store.isValidPath(p)) continue;
       missing.push(p);
       todo.push(...c.references);
     }

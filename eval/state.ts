@@ -59,8 +59,9 @@ export class EvalState {
   readonly drvs = new Map<string, MadeDerivation>();
   readonly texts = new Map<string, MadeText>();
   /**
-   * 32-char hash part -> what has that hash part: one origin, or several for fixed outputs that
-   * share a path (a list only then: one is kept per path made, so it is kept small).
+   * 32-char hash part -> what has that hash part: one origin, or a list where fixed outputs of
+   * several derivations share a path (a list per entry would cost 30,000 arrays for 10,000
+   * derivations).
    */
   readonly byHashPart = new Map<string, Origin | Origin[]>();
   /** `storeDir/`: what starts a store path in a string. */

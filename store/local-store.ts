@@ -655,19 +655,16 @@ export class LocalStore {
    * from there. Returns how many were written.
    */
   addTextObjects(items: readonly TextObject[], staging?: TextStaging): number {
-    // Before the validity checks, so a gc cannot take a path (or a valid reference it needs) from
-    // under the caller (one write).
-    this.addTempRoots(items.flatMap((i) => [i.path, ...i.references]));
     const todo = new Map<string, TextObject>();
-    for (const it of items) if (!todo.has(it.path) && !this.isValidPath(it.path)) todo.set(it.path, it);
-    if (todo.size === 0) {
-      staging?.discard();
-      return 0;
-    }
+    for (const it of items) if (!todo.has(it.path)) todo.set(it.path, it);
     const tmp = staging?.tmp ?? this.newTemp();
     const me = selfId();
     const busy: string[] = [];
+    // One transaction roots them and their references (a gc cannot take one from under the
+    // caller: its decisions are write transactions too), drops those valid already and claims
+    // the rest.
     this.db.env.transactionSync(() => {
+      this.putTempRoots(items.flatMap((i) => [i.path, ...i.references]));
       for (const p of todo.keys()) {
         if (this.isValidPath(p)) {
           todo.delete(p);
@@ -685,6 +682,10 @@ export class LocalStore {
     });
     // Another live process is adding some of them: wait for it (or take over if it died).
     for (const p of busy) if (this.claim(p, tmp) === "claimed") todo.set(p, items.find((i) => i.path === p)!);
+    if (todo.size === 0) {
+      staging?.discard();
+      return 0;
+    }
     try {
       fs.mkdirSync(tmp, { mode: 0o700, recursive: true });
       const now = this.now();
@@ -882,12 +883,17 @@ export class LocalStore {
   /** `addTempRoot` for many paths in one transaction. */
   addTempRoots(paths: Iterable<string>): void {
     const todo = [...new Set(paths)].filter((p) => !this.tempRootsHeld.has(p));
-    if (todo.length === 0) return;
+    if (todo.length > 0) this.db.env.transactionSync(() => this.putTempRoots(todo));
+  }
+
+  /** The writes of addTempRoots, inside the caller's transaction. */
+  private putTempRoots(paths: Iterable<string>): void {
     const tag = ownerTag();
-    this.db.env.transactionSync(() => {
-      for (const p of todo) this.db.tempRoots.put(tag, p);
-    });
-    for (const p of todo) this.tempRootsHeld.add(p);
+    for (const p of paths) {
+      if (this.tempRootsHeld.has(p)) continue;
+      this.db.tempRoots.put(tag, p);
+      this.tempRootsHeld.add(p);
+    }
   }
 
   /**
