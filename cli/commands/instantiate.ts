@@ -25,8 +25,8 @@ export function register(program: Command, ctx: Context): void {
         out(r.selected.map((s) => s.drv.drvPath + (s.drv.outputName === "out" ? "" : `!${s.drv.outputName}`) + "\n").join(""));
       }
     } finally {
-      await ev.close();
-      await (await opening.catch(() => undefined))?.close();
+      // Both at once: the thread's heap goes while the store drops its temp roots.
+      await Promise.all([ev.close(), opening.then((s) => s.close(), () => {})]);
     }
   });
 }
