@@ -2,7 +2,7 @@
 // One syncfs before the registering transaction replaces thousands of per-file fsyncs (measured:
 // bench/README.md). node:child_process rather than execa here: importing execa costs ~90 ms,
 // the spawn itself ~3 ms, and `cairn add` is a short-lived CLI.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import { CairnError } from "./format/errors.js";
 
@@ -16,6 +16,20 @@ export function syncFileSystem(dir: string): void {
       path: dir,
     });
   }
+}
+
+/** syncFileSystem without blocking: the caller goes on with other work meanwhile. */
+export function syncFileSystemAsync(dir: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(SYNC, ["-f", dir], { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    p.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    p.on("error", (e) => reject(new CairnError("E_IO", `cannot sync the file system of '${dir}': ${e.message}`, { path: dir })));
+    p.on("close", (code) => {
+      if (code === 0) resolve();
+      else reject(new CairnError("E_IO", `cannot sync the file system of '${dir}': ${stderr.trim()}`, { path: dir }));
+    });
+  });
 }
 
 export function fsyncDir(dir: string): void {
