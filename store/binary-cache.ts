@@ -21,15 +21,17 @@ import {
   printNarInfo,
   signDetached,
   verifyDetached,
+  type Hash,
   type NarInfo,
   type PublicKey,
   type SecretKey,
 } from "./format/index.js";
-import type { LocalStore } from "./local-store.js";
+import type { LocalStore, NarImport } from "./local-store.js";
 import { openTransport, type CacheTransport, type TransportOptions } from "./cache-transport.js";
-import { checkCompression, narExtension, transcodeFile, type Compression } from "./compression.js";
-import { FdReader } from "./fd-reader.js";
-import { dumpPath } from "./nar-fs.js";
+import { checkCompression, narExtension, type Compression } from "./compression.js";
+import { NarPool, narPoolSettings } from "./nar-pool.js";
+import { FsWriter } from "./fs-writer.js";
+import { restoreNarFile } from "./nar-jobs.js";
 import { isAlive, ownerTag, parseOwnerTag } from "./process-id.js";
 import { removeTree } from "./remove-tree.js";
 
@@ -58,10 +60,15 @@ export interface CopyResult {
 }
 
 export class BinaryCache {
+  /** The URL as recorded in path infos (substitutedFrom): no query, no credentials. */
+  readonly origin: string;
+
   private constructor(
     readonly url: string,
     readonly transport: CacheTransport,
-  ) {}
+  ) {
+    this.origin = cacheOrigin(url);
+  }
 
   static open(url: string, opts: TransportOptions = {}): BinaryCache {
     return new BinaryCache(url, openTransport(url, opts));
@@ -102,6 +109,12 @@ export class BinaryCache {
     }
     return info;
   }
+}
+
+/** `url` without its query, fragment or user:password@ (Nix's store parameters, secrets). */
+export function cacheOrigin(url: string): string {
+  const base = url.replace(/[?#].*$/s, "");
+  return base.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, "$1").replace(/(?<=.)\/+$/, "");
 }
 
 // ---- trust -----------------------------------------------------------------------------------
@@ -212,39 +225,28 @@ async function pipeline<T, R>(items: readonly T[], ahead: number, prepare: (t: T
   }
 }
 
-/** A private scratch directory under ROOT/var/cairn/tmp, named by its owner; dead owners' are removed. */
-function scratchDir(store: LocalStore): string {
+/** Remove the scratch directories of copies whose processes died (a crash, a kill). */
+function sweepScratch(store: LocalStore): void {
   const base = path.join(store.layout.root, "var/cairn/tmp");
-  fs.mkdirSync(base, { recursive: true, mode: 0o700 });
-  for (const e of fs.readdirSync(base)) {
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(base);
+  } catch {
+    return; // none yet
+  }
+  for (const e of entries) {
     const owner = e.startsWith("copy-") ? parseOwnerTag(e.slice(5)) : undefined;
     if (owner !== undefined && !isAlive(owner)) removeTree(path.join(base, e));
   }
+}
+
+/** A private scratch directory under ROOT/var/cairn/tmp, named by its owner. */
+function scratchDir(store: LocalStore): string {
+  const base = path.join(store.layout.root, "var/cairn/tmp");
+  fs.mkdirSync(base, { recursive: true, mode: 0o700 });
   const dir = path.join(base, `copy-${ownerTag()}-${randomBytes(4).toString("hex")}`);
   fs.mkdirSync(dir, { mode: 0o700 });
   return dir;
-}
-
-function importNarFile(store: LocalStore, file: string, info: NarInfo): void {
-  const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
-  try {
-    const r = new FdReader(fd);
-    store.addFromNar(
-      (n) => r.read(n),
-      () => r.atEnd(),
-      {
-        path: info.storePath,
-        narHash: info.narHash,
-        narSize: info.narSize,
-        references: info.references,
-        ...(info.deriver !== undefined ? { deriver: info.deriver } : {}),
-        ...(info.ca !== undefined ? { ca: info.ca } : {}),
-        sigs: info.sigs,
-      },
-    );
-  } finally {
-    fs.closeSync(fd);
-  }
 }
 
 /**
@@ -253,8 +255,13 @@ function importNarFile(store: LocalStore, file: string, info: NarInfo): void {
  */
 function importError(e: unknown, p: string, where: string): unknown {
   if (!(e instanceof CairnError)) return e;
-  if (e.code === "E_HASH_MISMATCH" || e.code === "E_SIZE_MISMATCH") return new CairnError("E_NAR_MISMATCH", `${e.message} (NAR from ${where})`, { ...e.data, url: where });
-  if (e.code === "E_NAR_FORMAT" || e.code === "E_NAR_TRUNCATED") return new CairnError(e.code, `NAR of '${p}' from ${where}: ${e.message}`, { ...e.data, path: p, url: where });
+  if (e.code === "E_HASH_MISMATCH" || e.code === "E_SIZE_MISMATCH") {
+    const what = e.message.includes(p) ? e.message : `NAR of '${p}': ${e.message}`;
+    return new CairnError("E_NAR_MISMATCH", `${what} (NAR from ${where})`, { ...e.data, path: p, url: where });
+  }
+  if (e.code === "E_NAR_FORMAT" || e.code === "E_NAR_TRUNCATED" || e.code === "E_BAD_COMPRESSION") {
+    return new CairnError(e.code, `NAR of '${p}' from ${where}: ${e.message}`, { ...e.data, path: p, url: where });
+  }
   return e;
 }
 
@@ -275,8 +282,20 @@ export async function copyFromCache(store: LocalStore, cache: BinaryCache, paths
   const storeDir = store.storeDir;
   for (const p of paths) store.parsePath(p);
   await cache.checkStoreDir(storeDir, false);
+  sweepScratch(store);
+  const restorer: { writer?: FsWriter | undefined } = {};
+  try {
+    return await copyClosureFrom(store, cache, paths, opts, restorer);
+  } finally {
+    await restorer.writer?.close();
+  }
+}
+
+async function copyClosureFrom(store: LocalStore, cache: BinaryCache, paths: readonly string[], opts: CopyFromOptions, restorer: { writer?: FsWriter | undefined }): Promise<CopyResult> {
+  const storeDir = store.storeDir;
   const jobs = opts.jobs ?? 4;
   const emit = opts.onEvent ?? (() => {});
+  let planned = 0;
 
   // 1. The closure's narinfos, breadth first, `jobs` requests at a time; valid paths end the walk.
   const infos = new Map<string, NarInfo>();
@@ -300,6 +319,9 @@ export async function copyFromCache(store: LocalStore, cache: BinaryCache, paths
       }
       checkCompression(info.compression, `${cache.url}/${narInfoFileFor(storeDir, p)}`);
       infos.set(p, info);
+      // A big copy: start the writing thread now, so it has loaded by the first restore.
+      planned += info.narSize;
+      if (planned >= narPoolSettings.minBytes && !("writer" in restorer)) restorer.writer = FsWriter.start();
       for (const r of info.references) {
         if (!seen.has(r)) {
           seen.add(r);
@@ -313,88 +335,109 @@ export async function copyFromCache(store: LocalStore, cache: BinaryCache, paths
   emit({ kind: "plan", total: order.length, skipped: skipped.length, bytes: order.reduce((n, p) => n + infos.get(p)!.narSize, 0) });
   if (order.length === 0) return { copied: [], skipped: skipped.sort(compareUtf8) };
 
-  // 2. Download and decompress in parallel (children do the work); import in order, one at a
-  // time, each as soon as it and everything before it is ready.
+  // 2. NARs parsed and hashed here (decompressors streaming into the parser, several at once)
+  // while the writing thread creates their files; checked, then made durable and registered in
+  // big batches (LocalStore.addFromNars). Over http the NARs are downloaded first, `jobs` at a
+  // time, checked against FileHash.
   const tmp = scratchDir(store);
+  const where = (p: string) => `${cache.url}/${infos.get(p)!.url}`;
   try {
-    const fetchOne = async (p: string): Promise<string> => {
-      const info = infos.get(p)!;
-      const compression = checkCompression(info.compression);
-      emit({ kind: "start", path: p, narSize: info.narSize });
-      const id = randomBytes(6).toString("hex");
-      let file: string;
-      const local = cache.transport.localPath?.(info.url);
-      if (local !== undefined) {
-        // file://: read in place. FileHash only guards a transfer, and there is none; the NAR
-        // hash below is what decides.
-        file = local;
-        const st = fs.lstatSync(local, { throwIfNoEntry: false });
-        if (st === undefined) throw new CairnError("E_NOT_IN_CACHE", `${cache.url}/${info.url} (the NAR of '${p}') does not exist`, { path: p });
-        if (!st.isFile()) throw new CairnError("E_CACHE", `${cache.url}/${info.url} is not a regular file`, { path: p });
-      } else {
-        file = path.join(tmp, `${id}.download`);
-        let hasher = new Hasher("sha256");
-        let size = 0;
-        await cache.transport.download(
-          info.url,
-          file,
-          (c) => {
-            size += c.length;
-            // An endless body must not fill the disk: no file is larger than announced (or,
-            // without FileSize, than a NAR of NarSize bytes plus compression overhead).
-            if (size > (info.fileSize ?? info.narSize + (info.narSize >> 4) + 65536)) {
-              throw new CairnError("E_NAR_MISMATCH", `${cache.url}/${info.url} is larger than the ${info.fileSize ?? info.narSize} bytes its narinfo announces`, { path: p });
-            }
-            hasher.update(c);
-            emit({ kind: "bytes", path: p, bytes: c.length });
-          },
-          () => {
-            hasher = new Hasher("sha256");
-            size = 0;
-          },
-        );
-        const got = hasher.digest();
-        if (info.fileHash !== undefined && !hashEqual(got, info.fileHash)) {
-          throw new CairnError(
-            "E_NAR_MISMATCH",
-            `file hash mismatch downloading '${cache.url}/${info.url}' for '${p}'; specified: ${printHash(info.fileHash, "nix32", true)}; got: ${printHash(got, "nix32", true)}`,
-            { path: p, expected: printHash(info.fileHash, "nix32", true), actual: printHash(got, "nix32", true) },
-          );
+    const imports = order.map((p) => narImport(infos.get(p)!, cache.origin));
+    const copied = await store.addFromNars(imports, {
+      concurrency: jobs,
+      restore: async (item, dest, onEntry) => {
+        const info = infos.get(item.path)!;
+        emit({ kind: "start", path: item.path, narSize: info.narSize });
+        // Restores start `concurrency` paths ahead of registration, and so do their downloads.
+        const file = await fetchOne(cache, info, tmp, emit);
+        opts.crash?.("copy.downloaded");
+        try {
+          // The signed NarSize bounds what decompression may write.
+          const job = { file, compression: checkCompression(info.compression), dest, maxSize: info.narSize };
+          return await restoreNarFile(job, { onEntry, ...(restorer.writer ? { writer: restorer.writer } : {}) });
+        } finally {
+          if (file.startsWith(tmp + "/")) fs.rmSync(file, { force: true });
         }
-        if (info.fileSize !== undefined && info.fileSize !== size) {
-          throw new CairnError("E_NAR_MISMATCH", `file size mismatch downloading '${cache.url}/${info.url}': expected ${info.fileSize}, got ${size}`, {
-            path: p,
-            expected: info.fileSize,
-            actual: size,
-          });
+      },
+      describeError: (item, e) => importError(e, item.path, where(item.path)),
+      onRegistered: (paths) => {
+        for (const p of paths) {
+          opts.crash?.("copy.imported");
+          emit({ kind: "done", path: p, narSize: infos.get(p)!.narSize });
         }
-      }
-      opts.crash?.("copy.downloaded");
-      if (compression === "none") return file;
-      const nar = path.join(tmp, `${id}.nar`);
-      // The signed NarSize bounds what decompression may write.
-      await transcodeFile(file, nar, compression, true, info.narSize).catch((e: unknown) => {
-        throw e instanceof CairnError ? new CairnError(e.code, `NAR of '${p}' from ${cache.url}/${info.url}: ${e.message}`, { ...e.data, path: p }) : e;
-      });
-      if (file.startsWith(tmp + "/")) fs.rmSync(file, { force: true });
-      return nar;
-    };
-    const copied: string[] = [];
-    await pipeline(order, jobs, fetchOne, async (p, nar) => {
-      try {
-        importNarFile(store, nar, infos.get(p)!);
-      } catch (e) {
-        throw importError(e, p, `${cache.url}/${infos.get(p)!.url}`);
-      }
-      if (nar.startsWith(tmp + "/")) fs.rmSync(nar, { force: true });
-      opts.crash?.("copy.imported");
-      copied.push(p);
-      emit({ kind: "done", path: p, narSize: infos.get(p)!.narSize });
+      },
     });
     return { copied, skipped: skipped.sort(compareUtf8) };
   } finally {
     removeTree(tmp);
   }
+}
+
+/** What LocalStore.addFromNars is told of a narinfo's path. */
+function narImport(info: NarInfo, origin: string): NarImport {
+  return {
+    path: info.storePath,
+    narHash: info.narHash,
+    narSize: info.narSize,
+    references: info.references,
+    ...(info.deriver !== undefined ? { deriver: info.deriver } : {}),
+    ...(info.ca !== undefined ? { ca: info.ca } : {}),
+    sigs: info.sigs,
+    substitutedFrom: origin,
+  };
+}
+
+/**
+ * The NAR file of `info` on local disk: in place for file:// (FileHash only guards a transfer,
+ * and there is none; the NAR hash decides), else downloaded into `tmp` and checked against
+ * FileHash and FileSize.
+ */
+async function fetchOne(cache: BinaryCache, info: NarInfo, tmp: string, emit: (e: CopyEvent) => void): Promise<string> {
+  const p = info.storePath;
+  const local = cache.transport.localPath?.(info.url);
+  if (local !== undefined) {
+    const st = fs.lstatSync(local, { throwIfNoEntry: false });
+    if (st === undefined) throw new CairnError("E_NOT_IN_CACHE", `${cache.url}/${info.url} (the NAR of '${p}') does not exist`, { path: p });
+    if (!st.isFile()) throw new CairnError("E_CACHE", `${cache.url}/${info.url} is not a regular file`, { path: p });
+    return local;
+  }
+  const file = path.join(tmp, `${randomBytes(6).toString("hex")}.download`);
+  let hasher = new Hasher("sha256");
+  let size = 0;
+  await cache.transport.download(
+    info.url,
+    file,
+    (c) => {
+      size += c.length;
+      // An endless body must not fill the disk: no file is larger than announced (or,
+      // without FileSize, than a NAR of NarSize bytes plus compression overhead).
+      if (size > (info.fileSize ?? info.narSize + (info.narSize >> 4) + 65536)) {
+        throw new CairnError("E_NAR_MISMATCH", `${cache.url}/${info.url} is larger than the ${info.fileSize ?? info.narSize} bytes its narinfo announces`, { path: p });
+      }
+      hasher.update(c);
+      emit({ kind: "bytes", path: p, bytes: c.length });
+    },
+    () => {
+      hasher = new Hasher("sha256");
+      size = 0;
+    },
+  );
+  const got = hasher.digest();
+  if (info.fileHash !== undefined && !hashEqual(got, info.fileHash)) {
+    throw new CairnError(
+      "E_NAR_MISMATCH",
+      `file hash mismatch downloading '${cache.url}/${info.url}' for '${p}'; specified: ${printHash(info.fileHash, "nix32", true)}; got: ${printHash(got, "nix32", true)}`,
+      { path: p, expected: printHash(info.fileHash, "nix32", true), actual: printHash(got, "nix32", true) },
+    );
+  }
+  if (info.fileSize !== undefined && info.fileSize !== size) {
+    throw new CairnError("E_NAR_MISMATCH", `file size mismatch downloading '${cache.url}/${info.url}': expected ${info.fileSize}, got ${size}`, {
+      path: p,
+      expected: info.fileSize,
+      actual: size,
+    });
+  }
+  return file;
 }
 
 // ---- copy to a cache -------------------------------------------------------------------------
@@ -443,6 +486,7 @@ export async function copyToCache(store: LocalStore, cache: BinaryCache, paths: 
     if (!store.isValidPath(p)) throw new CairnError("E_INVALID_PATH", `path '${p}' is not valid`, { path: p });
   }
   await cache.checkStoreDir(storeDir, true);
+  sweepScratch(store);
   const closure = store.computeClosure(paths);
   const infos = new Map(closure.map((p) => [p, { storePath: p, references: store.queryReferences(p) } as NarInfo]));
   const order = topoSort(infos);
@@ -455,71 +499,54 @@ export async function copyToCache(store: LocalStore, cache: BinaryCache, paths: 
   if (todo.length === 0) return { copied: [], skipped: [...present].sort(compareUtf8) };
 
   const tmp = scratchDir(store);
+  const narPool = new NarPool();
+  narPool.plan(
+    todo.reduce((n, p) => n + store.queryPathInfo(p)!.narSize, 0),
+    todo.length,
+  );
   try {
-    // NARs in parallel (dump here, compress in a child, upload); narinfos strictly in order.
+    // NARs in parallel (dumped on worker threads, compressed by children, uploaded); narinfos
+    // strictly in order.
     const prepare = async (p: string): Promise<NarInfo> => {
       const pi = store.queryPathInfo(p)!;
       emit({ kind: "start", path: p, narSize: pi.narSize });
       const id = randomBytes(6).toString("hex");
-      const narFile = path.join(tmp, `${id}.nar`);
-      const h = new Hasher("sha256");
-      const fd = fs.openSync(narFile, "wx", 0o600);
-      let size: number;
+      const d = await narPool.dump({
+        source: store.realPath(p),
+        nar: path.join(tmp, `${id}.nar`),
+        compression,
+        ...(compression !== "none" ? { compressed: path.join(tmp, `${id}${narExtension(compression)}`) } : {}),
+      });
       try {
-        size = dumpPath(store.realPath(p), (c) => {
-          h.update(c);
-          fs.writeSync(fd, c);
-        });
-      } finally {
-        fs.closeSync(fd);
-      }
-      const got = h.digest();
-      // Never publish a NAR that does not match what the store recorded (a corrupted object).
-      if (!hashEqual(got, parseHash(pi.narHash)) || size !== pi.narSize) {
-        throw new CairnError(
-          "E_NAR_MISMATCH",
-          `path '${p}' was modified in the store (run cairn verify --check-contents); specified: ${pi.narHash}; got: ${printHash(got, "nix32", true)}`,
-          { path: p, expected: pi.narHash, actual: printHash(got, "nix32", true) },
-        );
-      }
-      let file = narFile;
-      let fileHash = got;
-      let fileSize = size;
-      if (compression !== "none") {
-        file = path.join(tmp, `${id}${narExtension(compression)}`);
-        await transcodeFile(narFile, file, compression, false);
-        fs.rmSync(narFile);
-        const fh = new Hasher("sha256");
-        const rfd = fs.openSync(file, "r");
-        try {
-          const buf = Buffer.allocUnsafe(1 << 20);
-          let n: number;
-          fileSize = 0;
-          while ((n = fs.readSync(rfd, buf, 0, buf.length, null)) > 0) {
-            fh.update(buf.subarray(0, n));
-            fileSize += n;
-          }
-        } finally {
-          fs.closeSync(rfd);
+        const got: Hash = { algo: "sha256", bytes: d.narHash };
+        // Never publish a NAR that does not match what the store recorded (a corrupted object).
+        if (!hashEqual(got, parseHash(pi.narHash)) || d.narSize !== pi.narSize) {
+          throw new CairnError(
+            "E_NAR_MISMATCH",
+            `path '${p}' was modified in the store (run cairn verify --check-contents); specified: ${pi.narHash}; got: ${printHash(got, "nix32", true)}`,
+            { path: p, expected: pi.narHash, actual: printHash(got, "nix32", true) },
+          );
         }
-        fileHash = fh.digest();
+        const fileHash: Hash = { algo: "sha256", bytes: d.fileHash };
+        const url = `nar/${printHash(fileHash, "nix32")}${narExtension(compression)}`;
+        // Content-named: an existing file with this name has these bytes.
+        if (!(await cache.transport.exists(url))) {
+          await cache.transport.upload(url, { file: d.file, move: true }, compression === "none" ? "application/x-nix-nar" : compression === "xz" ? "application/x-xz" : "application/zstd");
+        }
+        return makeNarInfo(store, p, { url, compression, fileHash, fileSize: d.fileSize }, opts.secretKey);
+      } finally {
+        fs.rmSync(d.file, { force: true });
       }
-      const url = `nar/${printHash(fileHash, "nix32")}${narExtension(compression)}`;
-      // Content-named: an existing file with this name has these bytes.
-      if (!(await cache.transport.exists(url))) {
-        await cache.transport.upload(url, { file, move: true }, compression === "none" ? "application/x-nix-nar" : compression === "xz" ? "application/x-xz" : "application/zstd");
-      }
-      fs.rmSync(file, { force: true });
-      return makeNarInfo(store, p, { url, compression, fileHash, fileSize }, opts.secretKey);
     };
     const copied: string[] = [];
-    await pipeline(todo, jobs, prepare, async (p, info) => {
+    await pipeline(todo, Math.max(jobs, narPool.size * 2), prepare, async (p, info) => {
       await cache.transport.upload(narInfoFileFor(storeDir, p), { bytes: Buffer.from(printNarInfo(info)) }, "text/x-nix-narinfo");
       copied.push(p);
       emit({ kind: "done", path: p, narSize: info.narSize });
     });
     return { copied, skipped: [...present].sort(compareUtf8) };
   } finally {
+    await narPool.close();
     removeTree(tmp);
   }
 }

@@ -2,8 +2,9 @@
 // Nix: src/libutil/compression.cc (liblzma, libzstd via libarchive).
 // Why the binaries rather than an npm add-on: they are multi-threaded (-T0), liblzma/libzstd
 // themselves (well kept, in every distro), need no native build or downloaded prebuilt (npm here
-// runs no install scripts), and run outside Node, so compression overlaps with the NAR import
-// that holds the main thread. Data goes file -> child -> file: no bytes cross the JS heap.
+// runs no install scripts), and run outside Node, so (de)compression overlaps with the NAR work
+// of the thread that drives them. Compression goes file -> child -> file; decompression streams
+// the child's output straight into the NAR parser (no decompressed copy on disk).
 // Measured on a 100 MB NAR in bench/README.md ("binary cache compression").
 // node:child_process rather than execa: execa costs ~90 ms to import (see store/syncfs.ts).
 import { spawn } from "node:child_process";
@@ -38,22 +39,24 @@ function command(c: Exclude<Compression, "none">, decompress: boolean): [string,
   return [bin("zstd"), decompress ? ["-d", "-c", "-q", "--no-progress"] : ["-c", "-q", "-3", "-T0", "--no-progress"]];
 }
 
-/**
- * Run the (de)compressor from file `src` into file `dest` (created, mode 0600). `maxBytes`
- * bounds the output (a decompression bomb meets RLIMIT_FSIZE: the child dies with SIGXFSZ).
- */
-export async function transcodeFile(src: string, dest: string, c: Compression, decompress: boolean, maxBytes?: number): Promise<void> {
-  if (c === "none") {
-    fs.copyFileSync(src, dest);
-    return;
-  }
-  let [cmd, args] = command(c, decompress);
-  if (maxBytes !== undefined) {
-    // POSIX sh counts ulimit -f in 512-byte blocks; one block more, so exactly maxBytes passes
-    // and the caller's size check names the mismatch.
-    args = ["-c", `ulimit -f ${Math.ceil(maxBytes / 512) + 1} && exec "$0" "$@"`, cmd, ...args];
-    cmd = "/bin/sh";
-  }
+/** Why a (de)compressor failed, from its exit status and the first line of its stderr. */
+function codecError(c: Exclude<Compression, "none">, decompress: boolean, status: number | string, stderr: Buffer[]): CairnError {
+  const why = Buffer.concat(stderr).toString().trim().split("\n")[0]?.replace(/^[^:]*: /, "") ?? "";
+  return new CairnError(
+    "E_BAD_COMPRESSION",
+    `${decompress ? "cannot decompress" : "cannot compress"} ${c} data${why ? `: ${why}` : ` (exit ${status})`}`,
+    { compression: c, status },
+  );
+}
+
+/** The error for decompressed output beyond what the (signed) NarSize allows: a bomb or a lie. */
+export function outputTooLarge(c: Compression, maxBytes: number): CairnError {
+  return new CairnError("E_BAD_COMPRESSION", `cannot decompress ${c} data: its output exceeds ${maxBytes} bytes`, { compression: c, maxBytes });
+}
+
+/** Compress file `src` into the new file `dest` (mode 0600) in a child process. */
+export async function compressFile(src: string, dest: string, c: Exclude<Compression, "none">): Promise<void> {
+  const [cmd, args] = command(c, false);
   const input = fs.openSync(src, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
   let output: number;
   try {
@@ -63,26 +66,60 @@ export async function transcodeFile(src: string, dest: string, c: Compression, d
     throw e;
   }
   try {
-    const stderr: Buffer[] = [];
-    const status = await new Promise<number | string>((resolve, reject) => {
-      const child = spawn(cmd, args, { stdio: [input, output, "pipe"] });
-      child.stderr!.on("data", (b: Buffer) => stderr.push(b));
-      child.on("error", reject);
-      child.on("close", (code, signal) => resolve(code ?? String(signal)));
-    }).catch((e: NodeJS.ErrnoException) => {
-      throw new CairnError("E_BAD_COMPRESSION", `cannot run ${cmd}: ${e.code ?? e.message}`, { command: cmd });
-    });
-    if (status !== 0) {
-      const why =
-        status === "SIGXFSZ" ? `its output exceeds ${maxBytes} bytes` : (Buffer.concat(stderr).toString().trim().split("\n")[0]?.replace(/^[^:]*: /, "") ?? "");
-      throw new CairnError(
-        "E_BAD_COMPRESSION",
-        `${decompress ? "cannot decompress" : "cannot compress"} ${c} data${why ? `: ${why}` : ` (exit ${status})`}`,
-        { compression: c, status },
-      );
-    }
+    const child = spawn(cmd, args, { stdio: [input, output, "pipe"] });
+    const stderr = collect(child.stderr!);
+    const status = await exitOf(child, cmd);
+    if (status !== 0) throw codecError(c, false, status, stderr);
   } finally {
     fs.closeSync(input);
     fs.closeSync(output);
   }
+}
+
+/**
+ * Decompress the open file `fd` in a child process; `onChunk` gets the output as it arrives and
+ * may throw to stop (the child is killed). Output beyond `maxBytes` is refused.
+ */
+export async function decompressStream(fd: number, c: Exclude<Compression, "none">, maxBytes: number, onChunk: (b: Uint8Array) => void): Promise<void> {
+  const [cmd, args] = command(c, true);
+  const child = spawn(cmd, args, { stdio: [fd, "pipe", "pipe"] });
+  const stderr = collect(child.stderr!);
+  const exited = exitOf(child, cmd);
+  exited.catch(() => {}); // observed below
+  let failure: unknown;
+  let total = 0;
+  try {
+    for await (const chunk of child.stdout! as AsyncIterable<Buffer>) {
+      total += chunk.length;
+      if (total > maxBytes) throw outputTooLarge(c, maxBytes);
+      onChunk(chunk);
+    }
+  } catch (e) {
+    failure = e;
+    child.kill("SIGKILL");
+  }
+  const status = await exited;
+  // Once we stopped reading, the child dies of it (SIGPIPE, EPIPE, ECONNRESET, our SIGKILL):
+  // our reason stands. A child that fails on its own (not its format, corrupt) ends the stream
+  // first, and is named here.
+  if (failure !== undefined) throw failure;
+  if (status !== 0) throw codecError(c, true, status, stderr);
+}
+
+function collect(stream: NodeJS.ReadableStream): Buffer[] {
+  const parts: Buffer[] = [];
+  let n = 0;
+  stream.on("data", (b: Buffer) => {
+    // Only the first line is reported: a babbling child must not fill memory.
+    if (n < 4096) parts.push(b);
+    n += b.length;
+  });
+  return parts;
+}
+
+function exitOf(child: ReturnType<typeof spawn>, cmd: string): Promise<number | string> {
+  return new Promise<number | string>((resolve, reject) => {
+    child.on("error", (e: NodeJS.ErrnoException) => reject(new CairnError("E_BAD_COMPRESSION", `cannot run ${cmd}: ${e.code ?? e.message}`, { command: cmd })));
+    child.on("close", (code, signal) => resolve(code ?? String(signal)));
+  });
 }

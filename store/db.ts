@@ -22,6 +22,17 @@ export interface PathInfoRecord {
   registrationTime: number;
   sigs: string[];
   ca?: string;
+  /**
+   * Built here (Nix's ValidPathInfo::ultimate: "a derivation output that was built locally").
+   * Absent in records written before it existed, and for paths added or copied in.
+   */
+  ultimate?: boolean;
+  /**
+   * The binary cache the path was copied in from (`copy --from`, substitution in a build), as
+   * its URL without query or credentials. cairn's own; Nix keeps no such field. Absent for paths
+   * built or added here, and in records written before it existed.
+   */
+  substitutedFrom?: string;
 }
 
 export interface Claim {

@@ -46,7 +46,9 @@ export class FdReader {
     }
     while (this.end - this.start < n && !this.eof) this.fill();
     const take = Math.min(n, this.end - this.start);
-    const out = this.buf.subarray(this.start, this.start + take);
+    // A plain Uint8Array view: the NAR parser then sees one type whatever feeds it (a Buffer here
+    // and a Uint8Array elsewhere made V8 deoptimise it repeatedly), and it is cheaper to make.
+    const out = new Uint8Array(this.buf.buffer, this.buf.byteOffset + this.start, take);
     this.start += take;
     return out;
   }

@@ -163,6 +163,17 @@ export class FsSink implements NarEvents {
     }
   }
 
+  /** TreeSink (store/fs-writer.ts): everything is written as the events come. */
+  done(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** TreeSink: give the tree up after an error. */
+  cancel(): Promise<void> {
+    this.abandon();
+    return Promise.resolve();
+  }
+
   /** Close a half-written file after an error. */
   abandon(): void {
     if (this.fd >= 0) {

@@ -16,7 +16,6 @@ import {
   printContentAddress,
   printHash,
   writeNar,
-  parseNarFrom,
   ReferenceScanner,
   type Hash,
   type StorePath,
@@ -31,6 +30,7 @@ import { openFsTree } from "./parallel-tree.js";
 import { FsSink } from "./fs-sink.js";
 import { removeTree } from "./remove-tree.js";
 import { fsyncDir, fsyncDirAsync, syncFileSystem, syncFileSystemAsync } from "./syncfs.js";
+import { restoreNar, type Restored } from "./nar-jobs.js";
 import { isAlive, ownerTag, selfId } from "./process-id.js";
 import { ParallelHasher } from "./parallel-hasher.js";
 
@@ -99,6 +99,24 @@ export interface NarImport {
   deriver?: string;
   ca?: string;
   sigs?: string[];
+  /** The binary cache it comes from (recorded as PathInfo.substitutedFrom). */
+  substitutedFrom?: string;
+}
+
+export interface AddFromNarsOptions {
+  /**
+   * Restore the NAR of `item` into `dest` (which does not exist yet), e.g. on a worker thread.
+   * `onEntry`, if the restore runs in this thread, marks each entry written (crash points).
+   */
+  restore: (item: NarImport, dest: string, onEntry: () => void) => Promise<Restored>;
+  /** Restores in flight at once. */
+  concurrency: number;
+  /** Make durable and register what is restored every this many NAR bytes (and at the end). Default 512 MiB. */
+  batchBytes?: number;
+  /** Called after each registering transaction with the paths it registered, in order. */
+  onRegistered?: (paths: readonly string[]) => void;
+  /** Turn an item's failure into the caller's error (e.g. one that names the cache). */
+  describeError?: (item: NarImport, e: unknown) => unknown;
 }
 
 /**
@@ -248,6 +266,32 @@ export class LocalStore {
       const c = this.db.claims.get(base);
       if (c !== undefined && c.pid === me.pid && c.start === me.start) this.db.claims.remove(base);
     });
+  }
+
+  /**
+   * Claim all of `paths` under `tmp` in one transaction; those another live process holds are
+   * waited for one by one (claim()). Returns the paths found valid meanwhile (not claimed).
+   */
+  private claimOrWait(paths: readonly string[], tmp: string, alsoInTransaction?: () => void): Set<string> {
+    const me = selfId();
+    const valid = new Set<string>();
+    const busy: string[] = [];
+    this.db.env.transactionSync(() => {
+      alsoInTransaction?.();
+      for (const p of paths) {
+        if (this.isValidPath(p)) {
+          valid.add(p);
+          continue;
+        }
+        const base = path.basename(p);
+        const c = this.db.claims.get(base);
+        if (c !== undefined && !(c.pid === me.pid && c.start === me.start) && isAlive(c)) busy.push(p);
+        else this.db.claims.put(base, { pid: me.pid, start: me.start, tmp } as Claim);
+      }
+    });
+    // Another live process is adding some of them: wait for it (or take over if it died).
+    for (const p of busy) if (this.claim(p, tmp) === "valid") valid.add(p);
+    return valid;
   }
 
   /** Drop claims of dead processes and their temp trees, and empty the trash. Idempotent. */
@@ -502,12 +546,7 @@ export class LocalStore {
    */
   addFromNar(read: (n: number) => Uint8Array, atEnd: () => boolean, expected: NarImport): string {
     const p = expected.path;
-    this.parsePath(p);
-    // NAR hashes are sha256 everywhere Nix records them (path info, narinfo NarHash).
-    if (expected.narHash.algo !== "sha256") {
-      throw new CairnError("E_BAD_HASH", `NAR hash of '${p}' must be sha256, not ${expected.narHash.algo}`, { path: p });
-    }
-    for (const r of expected.references ?? []) this.parsePath(r);
+    this.checkImport(expected);
     this.addTempRoot(p); // before the validity check, so a gc cannot take `p` from under the caller
     if (this.isValidPath(p)) return p;
     this.checkReferencesValid(p, expected.references ?? []);
@@ -515,53 +554,139 @@ export class LocalStore {
     if (this.claim(p, tmp) === "valid") return p;
     try {
       this.crash("import.claimed");
-      const sink = new FsSink(tmp, { canonical: true, fsyncEach: false, onEntry: () => this.crash("import.entry") });
-      const hasher = new Hasher("sha256");
-      let size: number;
+      let got: Restored;
       try {
-        size = parseNarFrom(read, sink, (c) => hasher.update(c));
-      } finally {
-        sink.abandon();
+        got = restoreNar(read, atEnd, tmp, { onEntry: () => this.crash("import.entry") });
+      } catch (e) {
+        throw e instanceof CairnError && e.code === "E_NAR_FORMAT" && e.data.reason === "trailing-data"
+          ? new CairnError("E_NAR_FORMAT", `NAR for '${p}' has ${e.message}`, { ...e.data, path: p })
+          : e;
       }
-      if (!atEnd()) {
-        throw new CairnError("E_NAR_FORMAT", `NAR for '${p}' has trailing data after ${size} bytes`, {
-          path: p,
-          reason: "trailing-data",
-        });
-      }
-      const got = hasher.digest();
-      if (Buffer.compare(got.bytes, expected.narHash.bytes) !== 0) {
-        throw new CairnError(
-          "E_HASH_MISMATCH",
-          `hash mismatch importing path '${p}';\n  specified: ${printHash(expected.narHash, "nix32", true)}\n  got:       ${printHash(got, "nix32", true)}`,
-          { path: p, expected: printHash(expected.narHash, "nix32", true), actual: printHash(got, "nix32", true) },
-        );
-      }
-      if (expected.narSize !== undefined && expected.narSize !== size) {
-        throw new CairnError("E_SIZE_MISMATCH", `size mismatch importing path '${p}': expected ${expected.narSize}, got ${size}`, {
-          path: p,
-          expected: expected.narSize,
-          actual: size,
-        });
-      }
-      const narHash = got;
-      const info: PathInfo = {
-        path: p,
-        narHash: printHash(narHash, "nix32", true),
-        narSize: size,
-        references: [...(expected.references ?? [])].sort(compareUtf8),
-        registrationTime: this.now(),
-        sigs: expected.sigs ?? [],
-        ...(expected.deriver !== undefined ? { deriver: expected.deriver } : {}),
-        ...(expected.ca !== undefined ? { ca: expected.ca } : {}),
-      };
-      this.install(tmp, info, sink.entries);
+      this.install(tmp, this.importedInfo(expected, got), got.entries);
       return p;
     } catch (e) {
       removeTree(tmp);
       throw e;
     } finally {
       this.releaseClaim(p);
+    }
+  }
+
+  /** Refuse what an import can never register, before anything is written. */
+  private checkImport(expected: NarImport): void {
+    this.parsePath(expected.path);
+    // NAR hashes are sha256 everywhere Nix records them (path info, narinfo NarHash).
+    if (expected.narHash.algo !== "sha256") {
+      throw new CairnError("E_BAD_HASH", `NAR hash of '${expected.path}' must be sha256, not ${expected.narHash.algo}`, { path: expected.path });
+    }
+    for (const r of expected.references ?? []) this.parsePath(r);
+  }
+
+  /** The path info of an import, once its NAR is checked against what was expected of it. */
+  private importedInfo(expected: NarImport, got: Restored): PathInfo {
+    const p = expected.path;
+    if (Buffer.compare(got.narHash, expected.narHash.bytes) !== 0) {
+      const actual = printHash({ algo: "sha256", bytes: got.narHash }, "nix32", true);
+      throw new CairnError(
+        "E_HASH_MISMATCH",
+        `hash mismatch importing path '${p}';\n  specified: ${printHash(expected.narHash, "nix32", true)}\n  got:       ${actual}`,
+        { path: p, expected: printHash(expected.narHash, "nix32", true), actual },
+      );
+    }
+    if (expected.narSize !== undefined && expected.narSize !== got.narSize) {
+      throw new CairnError("E_SIZE_MISMATCH", `size mismatch importing path '${p}': expected ${expected.narSize}, got ${got.narSize}`, {
+        path: p,
+        expected: expected.narSize,
+        actual: got.narSize,
+      });
+    }
+    return {
+      path: p,
+      narHash: printHash(expected.narHash, "nix32", true),
+      narSize: got.narSize,
+      references: [...(expected.references ?? [])].sort(compareUtf8),
+      registrationTime: this.now(),
+      sigs: expected.sigs ?? [],
+      ...(expected.deriver !== undefined ? { deriver: expected.deriver } : {}),
+      ...(expected.ca !== undefined ? { ca: expected.ca } : {}),
+      ...(expected.substitutedFrom !== undefined ? { substitutedFrom: expected.substitutedFrom } : {}),
+    };
+  }
+
+  /**
+   * Add many store objects from NARs whose paths and hashes are known (copy from a cache), given
+   * references first. All are claimed at once, under one private temp directory; up to
+   * `concurrency` NARs are restored at a time (opts.restore, e.g. on worker threads), each
+   * checked against its expected hash and size; then, per batch of batchBytes, one sync of the
+   * file system, the renames, and one transaction registering the batch. A crash leaves
+   * registered batches valid and the rest unregistered garbage. Returns the paths registered.
+   */
+  async addFromNars(items: readonly NarImport[], opts: AddFromNarsOptions): Promise<string[]> {
+    for (const it of items) this.checkImport(it);
+    this.addTempRoots(items.map((i) => i.path)); // before the validity checks (gc)
+    let todo = items.filter((i) => !this.isValidPath(i.path));
+    const earlier = new Set<string>();
+    for (const it of todo) {
+      this.checkReferencesValid(it.path, (it.references ?? []).filter((r) => !earlier.has(r)));
+      earlier.add(it.path);
+    }
+    if (todo.length === 0) return [];
+    const tmp = this.newTemp();
+    const registered: string[] = [];
+    const started: Array<Promise<MaterialisedOutput>> = [];
+    let claimed: readonly string[] = [];
+    try {
+      const valid = this.claimOrWait(
+        todo.map((i) => i.path),
+        tmp,
+      );
+      todo = todo.filter((i) => !valid.has(i.path));
+      claimed = todo.map((i) => i.path);
+      // After the claims that name it: a crash leaves it to recover(), never unaccounted for.
+      fs.mkdirSync(tmp, 0o700);
+      this.crash("import.claimed");
+      const start = (it: NarImport) => {
+        const dest = path.join(tmp, path.basename(it.path));
+        const pr = (async () => {
+          try {
+            const got = await opts.restore(it, dest, () => this.crash("import.entry"));
+            return { tmp: dest, info: this.importedInfo(it, got), entries: got.entries };
+          } catch (e) {
+            throw opts.describeError?.(it, e) ?? e;
+          }
+        })();
+        pr.catch(() => {}); // observed in order below
+        started.push(pr);
+      };
+      const batchBytes = opts.batchBytes ?? 512 << 20;
+      let batch: MaterialisedOutput[] = [];
+      let bytes = 0;
+      for (let i = 0; i < todo.length; i++) {
+        while (started.length < Math.min(todo.length, i + Math.max(1, opts.concurrency))) start(todo[started.length]!);
+        const m = await started[i]!;
+        batch.push(m);
+        bytes += m.info.narSize;
+        if (bytes >= batchBytes || i === todo.length - 1) {
+          const entries = batch.reduce((n, o) => n + o.entries, 0);
+          // Off the event loop: restores of the next batch go on meanwhile.
+          if (entries > FSYNC_EACH_LIMIT) await syncFileSystemAsync(this.layout.realStoreDir);
+          else for (const o of batch) this.syncTree(o.tmp, o.entries);
+          await this.placeAndRegister(batch, "import");
+          const paths = batch.map((o) => o.info.path);
+          registered.push(...paths);
+          opts.onRegistered?.(paths);
+          batch = [];
+          bytes = 0;
+        }
+      }
+      return registered;
+    } catch (e) {
+      await Promise.allSettled(started);
+      const done = new Set(registered);
+      this.releaseClaims(claimed.filter((p) => !done.has(p)));
+      throw e;
+    } finally {
+      removeTree(tmp);
     }
   }
 
@@ -650,29 +775,11 @@ export class LocalStore {
     for (const it of items) if (!todo.has(it.path)) todo.set(it.path, it);
     const tmp = staging?.tmp ?? this.newTemp();
     const me = selfId();
-    const busy: string[] = [];
     // One transaction roots them and their references (a gc cannot take one from under the
     // caller: its decisions are write transactions too), drops those valid already and claims
     // the rest.
-    this.db.env.transactionSync(() => {
-      this.putTempRoots(items.flatMap((i) => [i.path, ...i.references]));
-      for (const p of todo.keys()) {
-        if (this.isValidPath(p)) {
-          todo.delete(p);
-          continue;
-        }
-        const base = path.basename(p);
-        const c = this.db.claims.get(base);
-        if (c !== undefined && !(c.pid === me.pid && c.start === me.start) && isAlive(c)) {
-          busy.push(p);
-          todo.delete(p);
-        } else {
-          this.db.claims.put(base, { pid: me.pid, start: me.start, tmp } as Claim);
-        }
-      }
-    });
-    // Another live process is adding some of them: wait for it (or take over if it died).
-    for (const p of busy) if (this.claim(p, tmp) === "claimed") todo.set(p, items.find((i) => i.path === p)!);
+    const roots = items.flatMap((i) => [i.path, ...i.references]);
+    for (const p of this.claimOrWait([...todo.keys()], tmp, () => this.putTempRoots(roots))) todo.delete(p);
     if (todo.size === 0) {
       staging?.discard();
       return 0;
@@ -820,6 +927,8 @@ export class LocalStore {
       sigs: [],
       ...(out.deriver !== undefined ? { deriver: out.deriver } : {}),
       ...(out.fixed !== undefined ? { ca: printContentAddress({ kind: "fixed", method: out.fixed.method, hash: out.fixed.hash }) } : {}),
+      // Built here: Nix's "ultimately trusted" (registerOutputs sets it on every output it builds).
+      ultimate: true,
     };
     return { tmp, info, entries: sink.entries };
   }
@@ -829,7 +938,17 @@ export class LocalStore {
     const total = outs.reduce((n, o) => n + o.entries, 0);
     if (total > FSYNC_EACH_LIMIT) syncFileSystem(this.layout.realStoreDir);
     else for (const o of outs) await this.syncTreeAsync(o.tmp, o.entries);
-    this.crash("build.synced");
+    await this.placeAndRegister(outs, "build", () => {
+      for (const [k, v] of drvOutputs) this.db.drvOutputs.put(k, v);
+    });
+  }
+
+  /**
+   * Move durable temp trees into place and register them in one transaction (claims held),
+   * committed on lmdb-js's write thread. Crash points `<what>.synced`, `.renamed`, `.registered`.
+   */
+  private async placeAndRegister(outs: readonly MaterialisedOutput[], what: "build" | "import", alsoInTransaction?: () => void): Promise<void> {
+    this.crash(`${what}.synced`);
     for (const o of outs) {
       const dest = this.realPath(o.info.path);
       // Whatever is there is ours (we hold the claim): an unsandboxed build's own output, or
@@ -838,14 +957,9 @@ export class LocalStore {
       fs.renameSync(o.tmp, dest);
     }
     await fsyncDirAsync(this.layout.realStoreDir);
-    this.crash("build.renamed");
-    this.registerValidPaths(
-      outs.map((o) => o.info),
-      () => {
-        for (const [k, v] of drvOutputs) this.db.drvOutputs.put(k, v);
-      },
-    );
-    this.crash("build.registered");
+    this.crash(`${what}.renamed`);
+    this.registerValidPaths(outs.map((o) => o.info), alsoInTransaction);
+    this.crash(`${what}.registered`);
   }
 
   /** Forget a materialised output that will not be installed. */

@@ -18,18 +18,16 @@ export function syncFileSystem(dir: string): void {
   }
 }
 
-/** syncFileSystem without blocking: the caller goes on with other work meanwhile. */
-export function syncFileSystemAsync(dir: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(SYNC, ["-f", dir], { stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
-    p.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    p.on("error", (e) => reject(new CairnError("E_IO", `cannot sync the file system of '${dir}': ${e.message}`, { path: dir })));
-    p.on("close", (code) => {
-      if (code === 0) resolve();
-      else reject(new CairnError("E_IO", `cannot sync the file system of '${dir}': ${stderr.trim()}`, { path: dir }));
-    });
+/** syncFileSystem without blocking the event loop (worker threads keep being fed meanwhile). */
+export async function syncFileSystemAsync(dir: string): Promise<void> {
+  const stderr: Buffer[] = [];
+  const why = await new Promise<string | undefined>((resolve) => {
+    const child = spawn(SYNC, ["-f", dir], { stdio: ["ignore", "ignore", "pipe"] });
+    child.stderr!.on("data", (b: Buffer) => stderr.push(b));
+    child.on("error", (e) => resolve(e.message));
+    child.on("close", (code, signal) => resolve(code === 0 ? undefined : (Buffer.concat(stderr).toString().trim() || `exit ${code ?? signal}`)));
   });
+  if (why !== undefined) throw new CairnError("E_IO", `cannot sync the file system of '${dir}': ${why}`, { path: dir });
 }
 
 export function fsyncDir(dir: string): void {

@@ -1,4 +1,4 @@
-// cairn path-info PATH… [-r] [-s] [-S] [--json]  (nix path-info; JSON in Nix 2.8's layout)
+// cairn path-info PATH… [-r] [-s] [-S] [--sigs] [--json]  (nix path-info; JSON in Nix 2.8's layout)
 import type { Command } from "commander";
 import { CairnError, parseHash, printHash } from "../../store/format/index.js";
 import type { LocalStore, PathInfo } from "../../store/local-store.js";
@@ -11,7 +11,10 @@ function closureSize(store: LocalStore, p: string): number {
   return n;
 }
 
-/** One entry of `nix path-info --json` (Nix 2.8 key order). */
+/**
+ * One entry of `nix path-info --json` (Nix 2.8 key order): `ultimate` for paths built here, as
+ * Nix; `substitutedFrom` (cairn's own) for paths copied in from a binary cache.
+ */
 export function pathInfoJson(store: LocalStore, info: PathInfo, withClosureSize: boolean): Record<string, unknown> {
   const o: Record<string, unknown> = {
     path: info.path,
@@ -23,7 +26,10 @@ export function pathInfoJson(store: LocalStore, info: PathInfo, withClosureSize:
   if (withClosureSize) o.closureSize = closureSize(store, info.path);
   if (info.deriver !== undefined) o.deriver = info.deriver;
   o.registrationTime = info.registrationTime;
+  if (info.ultimate === true) o.ultimate = true;
   if (info.sigs.length > 0) o.signatures = info.sigs;
+  // cairn's own, after Nix's fields: the binary cache the path was copied in from.
+  if (info.substitutedFrom !== undefined) o.substitutedFrom = info.substitutedFrom;
   return o;
 }
 
@@ -36,6 +42,7 @@ export function register(program: Command, ctx: Context): void {
       .option("-r, --recursive", "act on the closure of the paths")
       .option("-s, --size", "print the NAR size")
       .option("-S, --closure-size", "print the closure size")
+      .option("--sigs", "print 'ultimate' (built here), the content address and the signatures, as Nix does")
       .option("--json", "print JSON in the layout of nix path-info --json"),
   ).action(async (paths: string[], opts) => {
     const store = await openStore(ctx, opts);
@@ -59,6 +66,7 @@ export function register(program: Command, ctx: Context): void {
           let line = p;
           if (opts.size) line += `\t${info.narSize}`;
           if (opts.closureSize) line += `\t${closureSize(store, p)}`;
+          if (opts.sigs) line += `\t${[...(info.ultimate ? ["ultimate"] : []), ...(info.ca !== undefined ? [`ca:${info.ca}`] : []), ...info.sigs].join(" ")}`;
           out(line + "\n");
         }
       }

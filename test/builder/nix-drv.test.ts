@@ -20,6 +20,7 @@ interface Info {
   narHash: string;
   narSize: number;
   references: string[];
+  ultimate?: boolean;
 }
 
 describe.runIf(haveNix || requireNix)("Nix's derivations, built by cairn", () => {
@@ -73,7 +74,15 @@ describe.runIf(haveNix || requireNix)("Nix's derivations, built by cairn", () =>
     const cairnOut = cairn(["build", ...drvs, "--no-link", "-j", "2"]).trim().split("\n");
     expect(new Set(cairnOut)).toEqual(new Set(built.concat(outputs.filter((o) => o.endsWith("-nix-b")))));
     const cairnInfos = JSON.parse(cairn(["path-info", "--json", ...outputs])) as Info[];
-    const pick = (i: Info) => ({ path: i.path, narHash: i.narHash, narSize: i.narSize, references: [...i.references].sort() });
+    // `ultimate`: both say the outputs were built locally (Nix: registerOutputs).
+    const pick = (i: Info) => ({ path: i.path, narHash: i.narHash, narSize: i.narSize, references: [...i.references].sort(), ultimate: i.ultimate });
+    expect(nixInfos.every((i) => i.ultimate === true)).toBe(true);
     expect(cairnInfos.map(pick).sort((x, y) => x.path.localeCompare(y.path))).toEqual(nixInfos.map(pick).sort((x, y) => x.path.localeCompare(y.path)));
+    // The busybox tree both added (a path literal for Nix): the same path info, not ultimate.
+    const drop = ({ registrationTime: _t, ...rest }: Record<string, unknown>) => rest;
+    const nixBb = JSON.parse(spawnSync("nix", ["--extra-experimental-features", "nix-command", "path-info", "--json", "--store", `local?root=${nixRoot}`, bbPath], { env: nixEnv }).stdout.toString()) as Array<Record<string, unknown>>;
+    const cairnBb = JSON.parse(cairn(["path-info", "--json", bbPath])) as Array<Record<string, unknown>>;
+    expect(cairnBb.map(drop)).toEqual(nixBb.map(drop));
+    expect(cairnBb[0]).not.toHaveProperty("ultimate");
   }, 300_000);
 });

@@ -34,6 +34,22 @@ describe("build with CAIRN_SUBSTITUTERS", () => {
     expect(r.stderr).toMatch(/copied '.*-subst-b' from/);
     expect(cairn(["verify", "--all", "--check-contents"], { env: env2 }).status).toBe(0);
 
+    // Provenance: built here -> Nix's "ultimate"; substituted -> the cache it came from.
+    const info = (env: Record<string, string>) => JSON.parse(cairn(["path-info", "--json", out], { env }).out) as Array<Record<string, unknown>>;
+    const built1 = info(p.env);
+    expect(built1).toHaveLength(1);
+    for (const i of built1) {
+      expect(i.ultimate).toBe(true);
+      expect(i).not.toHaveProperty("substitutedFrom");
+    }
+    expect(cairn(["path-info", "--sigs", out], { env: p.env }).out).toBe(`${out}\tultimate\n`);
+    const subst = info(env2);
+    expect(subst).toHaveLength(1);
+    for (const i of subst) {
+      expect(i.substitutedFrom).toBe(cache);
+      expect(i).not.toHaveProperty("ultimate");
+    }
+
     // Untrusted: the same cache, no trusted keys -> both builders run; --verbose says why.
     const env3 = { ...p.env, CAIRN_ROOT: path.join(p.dir, "root3"), CAIRN_SUBSTITUTERS: cache };
     const u = cairn(["build", f, "--no-link", "--verbose"], { env: env3 });
@@ -41,5 +57,8 @@ describe("build with CAIRN_SUBSTITUTERS", () => {
     expect(u.out.trim()).toBe(out);
     expect([...u.stderr.matchAll(/^building '/gm)]).toHaveLength(2);
     expect(u.stderr).toMatch(/not substituting '.*-subst-b': .*(trust|signature)/i);
+    const built3 = JSON.parse(cairn(["path-info", "--json", out], { env: env3 }).out) as Array<Record<string, unknown>>;
+    expect(built3[0]!.ultimate).toBe(true);
+    expect(built3[0]).not.toHaveProperty("substitutedFrom");
   });
 });

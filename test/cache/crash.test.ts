@@ -9,7 +9,7 @@ import { cairnOk, rmTree, tmpDir } from "../helpers/cli.js";
 import { runCairn } from "../helpers/checker.js";
 import { envOf, makeClosure, pathInfos, testKey, verifyClean, writeKey, type Closure } from "./helpers.js";
 
-const POINTS = ["copy.downloaded", "import.claimed", "import.entry", "add.synced", "add.renamed", "add.registering", "add.registered", "copy.imported"];
+const POINTS = ["copy.downloaded", "import.claimed", "import.entry", "import.synced", "import.renamed", "add.registering", "import.registered", "copy.imported"];
 
 let work: string;
 let closure: Closure;

@@ -104,7 +104,11 @@ export function verifyClean(root: string): { checked: number; problems: unknown[
   return JSON.parse(r.out);
 }
 
-/** Path infos without the fields that legitimately differ between stores. */
+/**
+ * Path infos without the fields that legitimately differ between stores: when a path was
+ * registered, who signed it, and (cairn's own) which cache it was copied from. Everything else,
+ * `ultimate` included, must be equal.
+ */
 export function comparable(infos: Array<Record<string, unknown>>): unknown[] {
-  return infos.map(({ registrationTime: _t, signatures: _s, ...rest }) => rest);
+  return infos.map(({ registrationTime: _t, signatures: _s, substitutedFrom: _f, ...rest }) => rest);
 }

@@ -7,6 +7,7 @@ import {
   CairnError,
   HASH_SIZE,
   NIX32_ALPHABET,
+  NarPushParser,
   ReferenceScanner,
   compareBytes,
   decodeNix32,
@@ -535,6 +536,69 @@ describe("mutated NARs", () => {
       expect([...outcomes.keys()].some((k) => k.endsWith(r)), r).toBe(true);
     }
     if (process.env.CAIRN_PROPERTY_STATS) console.log(Object.fromEntries([...outcomes].sort()));
+  });
+});
+
+describe("NAR push parser", () => {
+  /** Every event as text, plus how the parse ended (code, reason, offset; not the wording). */
+  function outcome(run: (events: NarEvents) => void): string[] {
+    const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
+    const p = (path: readonly Uint8Array[]) => path.map(hex).join("/");
+    const log: string[] = [];
+    const events: NarEvents = {
+      directory: (path) => void log.push(`d ${p(path)}`),
+      regular: (path, x, size) => void log.push(`r ${p(path)} ${x} ${size}`),
+      contents: (c) => void log.push(`c ${hex(c)}`),
+      endRegular: () => void log.push("e"),
+      symlink: (path, t) => void log.push(`l ${p(path)} ${hex(t)}`),
+      endDirectory: (path) => void log.push(`/d ${p(path)}`),
+    };
+    try {
+      run(events);
+      log.push("ok");
+    } catch (e) {
+      if (!(e instanceof CairnError)) throw e;
+      log.push(`${e.code} ${String(e.data.reason)} ${String(e.data.offset)}`);
+    }
+    return log;
+  }
+  const small = fc.uint8Array({ maxLength: 40 });
+
+  it("fed in chunks of any size, it gives the buffer parser's events, errors and offsets", () => {
+    fc.assert(
+      fc.property(treeArb(3, 3, small), fc.array(mutation, { maxLength: 2 }), fc.array(fc.integer({ min: 1, max: 70 }), { minLength: 1, maxLength: 8 }), (t, ms, cuts) => {
+        let nar = write(t);
+        for (const m of ms) if (nar.length > 0) nar = mutate(nar, m);
+        const want = outcome((ev) => parseNarBuffer(nar, ev));
+        const got = outcome((ev) => {
+          const parser = new NarPushParser(ev);
+          for (let pos = 0, i = 0; pos < nar.length; i++) {
+            const n = cuts[i % cuts.length]!;
+            parser.push(nar.subarray(pos, pos + n));
+            pos += n;
+          }
+          expect(parser.end()).toBe(nar.length);
+        });
+        expect(got).toEqual(want);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it("counts and passes on every byte it consumes", () => {
+    const nar = write({ type: "directory", entries: [[utf8("a"), { type: "regular", executable: true, contents: utf8("x".repeat(100)) }]] });
+    const seen: Uint8Array[] = [];
+    const parser = new NarPushParser(
+      { directory() {}, regular() {}, contents() {}, endRegular() {}, symlink() {} },
+      (c) => void seen.push(new Uint8Array(c)),
+    );
+    parser.push(nar.subarray(0, 13));
+    expect(parser.done).toBe(false);
+    parser.push(nar.subarray(13));
+    expect(parser.done).toBe(true);
+    expect(Buffer.compare(Buffer.concat(seen), nar)).toBe(0);
+    expect(parser.end()).toBe(nar.length);
+    expect(() => parser.push(new Uint8Array(1))).toThrow(/trailing data after the NAR's \d+ bytes/);
   });
 });
 

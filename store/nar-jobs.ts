@@ -1,0 +1,173 @@
+// The work on one path's NAR in a copy, the same on a worker thread (store/nar-pool.ts) and in
+// the calling thread: restore a cache's NAR file into a store object's temp tree (copy --from),
+// or dump a store object into a cache's NAR file (copy --to). Each hashes what it reads or
+// writes; the caller decides what the hashes mean. Nix: the restorePath/dumpPath halves of
+// copyStorePath (store-api.cc) and BinaryCacheStore::addToStore.
+import fs from "node:fs";
+import { CairnError, Hasher, NarPushParser, parseNarFrom, type NarEvents } from "./format/index.js";
+import { compressFile, decompressStream, outputTooLarge, type Compression } from "./compression.js";
+import { FdReader } from "./fd-reader.js";
+import { FsSink } from "./fs-sink.js";
+import type { FsWriter, TreeSink } from "./fs-writer.js";
+import { dumpPath } from "./nar-fs.js";
+
+export interface Restored {
+  /** sha256 of the NAR. */
+  narHash: Uint8Array;
+  narSize: number;
+  /** Files, directories and symlinks written. */
+  entries: number;
+}
+
+export interface RestoreJob {
+  /** The NAR file (compressed as `compression` says), opened without following symlinks. */
+  file: string;
+  compression: Compression;
+  /** Where the tree goes; must not exist. Left behind (partial) on failure: the caller removes it. */
+  dest: string;
+  /** The NAR may not be longer than this (its signed NarSize): no bomb fills the disk. */
+  maxSize: number;
+}
+
+export interface DumpJob {
+  /** The store object on disk. */
+  source: string;
+  /** The NAR file to write (created, 0600); with compression, a scratch file removed at the end. */
+  nar: string;
+  compression: Compression;
+  /** The compressed file to write, when compression is not none. */
+  compressed?: string;
+}
+
+export interface Dumped {
+  narHash: Uint8Array;
+  narSize: number;
+  /** The file to publish: `nar`, or `compressed`. */
+  file: string;
+  fileHash: Uint8Array;
+  fileSize: number;
+}
+
+/** Parse a NAR from a pull source into `sink`, hashing it; no more than `max` bytes, nothing after it. */
+function parseInto(read: (n: number) => Uint8Array, atEnd: () => boolean, sink: NarEvents, hasher: Hasher, max: number): number {
+  let seen = 0;
+  const size = parseNarFrom(read, sink, (c) => {
+    seen += c.length;
+    if (seen > max) throw new CairnError("E_SIZE_MISMATCH", `NAR is larger than the ${max} bytes expected`, { expected: max });
+    hasher.update(c);
+  });
+  if (!atEnd()) {
+    throw new CairnError("E_NAR_FORMAT", `trailing data after the NAR's ${size} bytes`, { reason: "trailing-data", offset: size });
+  }
+  return size;
+}
+
+/**
+ * Restore a NAR from a pull source into `dest` as a canonical store tree (modes 0444/0555,
+ * mtime 1), in this thread, hashing it as it is parsed. Trailing bytes after the NAR are an error.
+ */
+export function restoreNar(read: (n: number) => Uint8Array, atEnd: () => boolean, dest: string, opts: { maxSize?: number; onEntry?: () => void } = {}): Restored {
+  const sink = new FsSink(dest, { canonical: true, fsyncEach: false, ...(opts.onEntry ? { onEntry: opts.onEntry } : {}) });
+  const hasher = new Hasher("sha256");
+  try {
+    const narSize = parseInto(read, atEnd, sink, hasher, opts.maxSize ?? Number.MAX_SAFE_INTEGER);
+    return { narHash: hasher.digest().bytes, narSize, entries: sink.entries };
+  } finally {
+    sink.abandon();
+  }
+}
+
+export interface RestoreOptions {
+  /** Called per entry written (crash points). */
+  onEntry?: () => void;
+  /** Have this thread write the files (the NAR is still read, parsed and hashed here). */
+  writer?: FsWriter;
+}
+
+/** Restore a (compressed) NAR file: see RestoreJob. */
+export async function restoreNarFile(job: RestoreJob, opts: RestoreOptions = {}): Promise<Restored> {
+  const fd = openInput(job.file);
+  let sink: TreeSink;
+  try {
+    sink =
+      opts.writer !== undefined
+        ? opts.writer.sink(job.dest, opts.onEntry)
+        : new FsSink(job.dest, { canonical: true, fsyncEach: false, ...(opts.onEntry ? { onEntry: opts.onEntry } : {}) });
+  } catch (e) {
+    fs.closeSync(fd);
+    throw e;
+  }
+  const hasher = new Hasher("sha256");
+  try {
+    let narSize: number;
+    if (job.compression === "none") {
+      const r = new FdReader(fd);
+      narSize = parseInto((n) => r.read(n), () => r.atEnd(), sink, hasher, job.maxSize);
+    } else {
+      // The decompressor's output goes straight into the parser, chunk by chunk.
+      const parser = new NarPushParser(sink, (c) => hasher.update(c));
+      await decompressStream(fd, job.compression, job.maxSize, (c) => parser.push(c));
+      narSize = parser.end();
+      if (narSize > job.maxSize) throw outputTooLarge(job.compression, job.maxSize);
+    }
+    // With a writing thread, the next NAR is parsed while this one is still being written.
+    await sink.done();
+    return { narHash: hasher.digest().bytes, narSize, entries: sink.entries };
+  } catch (e) {
+    // The writing thread failed (ENOSPC…) and the parse stopped: its own error says why.
+    if (e instanceof CairnError && e.data.writerFailed === true) await sink.done();
+    await sink.cancel();
+    throw e;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function openInput(file: string): number {
+  try {
+    return fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new CairnError(code === "ENOENT" ? "E_NOT_IN_CACHE" : "E_IO", `cannot read '${file}': ${code}`, { path: file, errno: code });
+  }
+}
+
+/** Dump a store object into a NAR file, compressed if asked: see DumpJob. */
+export async function dumpNarFile(job: DumpJob): Promise<Dumped> {
+  const h = new Hasher("sha256");
+  let narSize: number;
+  // The compressor reads a scratch file: measured cheaper than writing the NAR to its stdin
+  // through a stream (bench/README.md), and bounded in memory whatever the NAR's size.
+  const fd = fs.openSync(job.nar, "wx", 0o600);
+  try {
+    narSize = dumpPath(job.source, (c) => {
+      h.update(c);
+      for (let off = 0; off < c.length; ) off += fs.writeSync(fd, c, off);
+    });
+  } finally {
+    fs.closeSync(fd);
+  }
+  const narHash = h.digest().bytes;
+  if (job.compression === "none") return { narHash, narSize, file: job.nar, fileHash: narHash, fileSize: narSize };
+  const out = job.compressed;
+  if (out === undefined) throw new CairnError("E_USAGE", "dumpNarFile: a compressed NAR needs a file name", {});
+  try {
+    await compressFile(job.nar, out, job.compression);
+  } finally {
+    fs.rmSync(job.nar, { force: true });
+  }
+  const fh = new Hasher("sha256");
+  const rfd = fs.openSync(out, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+  let fileSize = 0;
+  try {
+    const buf = Buffer.allocUnsafe(1 << 20);
+    let n: number;
+    while ((n = fs.readSync(rfd, buf, 0, buf.length, null)) > 0) {
+      fh.update(buf.subarray(0, n));
+      fileSize += n;
+    }
+  } finally {
+    fs.closeSync(rfd);
+  }
+  return { narHash, narSize, file: out, fileHash: fh.digest().bytes, fileSize };
+}
