@@ -109,7 +109,7 @@ export async function buildDerivations(store: LocalStore, wanted: readonly strin
     if (!check) {
       for (;;) {
         if (signal.aborted) throw new BuildFailure("cancelled", `build of '${drvPath}' was cancelled`);
-        const r = await store.tryClaimAll([...missing], path.join(buildsDir, ownerTag()));
+        const r = store.tryClaimAll([...missing], path.join(buildsDir, ownerTag()));
         let busy: string | undefined;
         for (const [p, v] of r) {
           if (v === "valid") missing.delete(p);

@@ -1,27 +1,79 @@
 // Evaluate a recipe against a store and write what the selection needs: the composition the CLI
 // owns (eval never imports the store's implementation, only its interface).
-import { beginEvaluation, endEvaluation } from "../eval/state.js";
-import { loadRecipe, selectAttr, derivationsIn } from "../eval/load.js";
-import { textObjectsFor } from "../eval/instantiate.js";
-import type { DerivationOutput } from "../eval/values.js";
-import type { LocalStore } from "../store/local-store.js";
+import { Evaluator, type SelectedDerivation, type TextObject } from "../eval/evaluator.js";
+import type { LocalStore, TextStaging } from "../store/local-store.js";
+
+export { Evaluator };
 
 export interface Evaluated {
-  selected: { attr: string; drv: DerivationOutput }[];
+  selected: { attr: string; drv: SelectedDerivation }[];
   written: number;
 }
 
-export async function evaluate(store: LocalStore, file: string, attrs: string[], cacheDir: string): Promise<Evaluated> {
-  const state = beginEvaluation(store.storeDir, store);
+/**
+ * Evaluate `file` with `ev` and write the .drv files and toFile objects the selection needs that
+ * are not valid yet. `store` may still be opening: the evaluation thread starts at once, and its
+ * calls into the store (path()) wait for it.
+ */
+export async function instantiate(ev: Evaluator, opening: Promise<LocalStore>, file: string, attrs: readonly string[]): Promise<Evaluated> {
+  // Without -A the selection is the default export, which usually holds most of what the recipe
+  // makes: files are written as evaluation goes, on this thread, while the worker evaluates (a
+  // batch found all valid stops that: most likely all is, as in a second run). With -A it may be
+  // a small part of a big recipe, so nothing is written ahead.
+  let staging: TextStaging | undefined;
+  const early: TextObject[][] = [];
+  const stage = (made: TextObject[]) => (staging ? staging.add(made) > 0 : (early.push(made), true));
+  const evaluation = ev.evaluate(file, attrs, attrs.length > 0 ? undefined : stage);
+  evaluation.catch(() => {}); // handled below, after the store is open
+  const store = await opening;
+  ev.useStore(store);
+  if (attrs.length === 0) {
+    staging = store.stageTexts();
+    for (const made of early.splice(0)) if (!stage(made)) ev.stopStreaming();
+  }
   try {
-    const mod = await loadRecipe(file, { cacheDir });
-    const selected: Evaluated["selected"] = [];
-    for (const a of attrs.length > 0 ? attrs : [undefined]) {
-      selected.push(...derivationsIn(selectAttr(mod, a, file), a ?? "", file));
+    const r = await evaluation;
+    // What was staged is durable by the time it is needed: the sync runs while the rest is worked out.
+    const synced = staging !== undefined && staging.staged.size > 0 ? staging.sync() : undefined;
+    synced?.catch(() => {}); // awaited below when it matters
+    // The selection's tops (what no other part of it refers to) are rooted, then checked: a gc
+    // keeps a valid root's closure, and the references of a valid path are valid (DESIGN.md §6),
+    // so only below an invalid path can anything be missing. When all is valid (the common case)
+    // that is one validity check per top, and nothing is written.
+    store.addTempRoots(r.tops);
+    if (r.tops.every((p) => store.isValidPath(p))) return { selected: r.selected, written: 0 };
+    const byPath = new Map((await ev.closure()).map((c) => [c.path, c]));
+    const missing: string[] = [];
+    const seen = new Set<string>();
+    for (const todo = [...r.tops]; todo.length > 0; ) {
+      const p = todo.pop()!;
+      const c = byPath.get(p);
+      // Not made by this evaluation: a path() source, valid since it was added.
+      if (seen.has(p) || c === undefined) continue;
+      seen.add(p);
+      // Staged means found invalid as it was made (addTextObjects checks again, claiming).
+      if (!staging?.staged.has(p) && store.isValidPath(p)) continue;
+      missing.push(p);
+      todo.push(...c.references);
     }
-    const written = store.addTextObjects(textObjectsFor(state, selected.map((s) => s.drv.drvPath)));
-    return { selected, written };
+    if (missing.length === 0) return { selected: r.selected, written: 0 };
+    const unstaged = missing.filter((p) => !staging?.staged.has(p));
+    const texts = new Map((unstaged.length > 0 ? await ev.texts(unstaged) : []).map((t) => [t.path, t]));
+    // Staged ones are on disk already: only their paths and references are needed.
+    const items = missing.map((p) => texts.get(p) ?? { path: p, references: byPath.get(p)!.references, bytes: new Uint8Array(0) });
+    await synced;
+    return { selected: r.selected, written: store.addTextObjects(items, staging) };
   } finally {
-    endEvaluation();
+    staging?.discard();
+  }
+}
+
+/** Evaluate one recipe file on its own evaluation thread. */
+export async function evaluate(store: LocalStore, file: string, attrs: readonly string[], cacheDir: string): Promise<Evaluated> {
+  const ev = new Evaluator(store.storeDir, cacheDir);
+  try {
+    return await instantiate(ev, Promise.resolve(store), file, attrs);
+  } finally {
+    await ev.close();
   }
 }

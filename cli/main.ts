@@ -1,9 +1,15 @@
 #!/usr/bin/env node
 // The `cairn` command. The only module that reads process.argv/env and calls process.exit;
 // it maps error codes to exit statuses as Nix does and prints one line per failure.
-import { Command, CommanderError } from "commander";
+import { createRequire } from "node:module";
+import type * as Commander from "commander";
 import { CairnError } from "../store/format/errors.js";
 import { err, type Context } from "./context.js";
+
+// Required rather than imported: importing CommonJS from ESM starts a lexer over it (~20 ms of
+// start-up for every command).
+const { Command, CommanderError } = createRequire(import.meta.url)("commander") as typeof Commander;
+type Command = Commander.Command;
 
 type CommandModule = { register(program: Command, ctx: Context): void };
 
@@ -119,6 +125,8 @@ async function main(argv: string[]): Promise<number> {
       .configureOutput({ writeErr: () => {}, writeOut: (s) => process.stdout.write(s) })
       .showSuggestionAfterError(true);
     const first = argv.find((a) => !a.startsWith("-"));
+    // These evaluate recipes: their evaluation thread boots while the command loads.
+    if (first === "instantiate" || first === "build") void import("../eval/evaluator.js").then((m) => m.prestartEvaluator());
     const load = first !== undefined && Object.hasOwn(COMMANDS, first) ? [COMMANDS[first]!] : Object.values(COMMANDS);
     const commands = await Promise.all(load.map((f) => f()));
     for (const m of commands) m.register(program, ctx);

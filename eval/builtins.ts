@@ -38,6 +38,7 @@ export function toFile(name: string, text: string): string {
   const p = printStorePath(state.storeDir, sp);
   if (!state.texts.has(p)) {
     state.texts.set(p, { path: p, name, bytes, references });
+    state.onMade?.(p);
     state.addOrigin(sp.hashPart, { kind: "source", path: p });
   }
   return p;

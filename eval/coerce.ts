@@ -20,9 +20,10 @@ export function addDrvOutput(ctx: Context, drvPath: string, output: string): voi
   else s.add(output);
 }
 
+/** What a derivation output value carries under ORIGIN (the value itself). */
 export interface OriginTag {
   drvPath: string;
-  output: string;
+  outputName: string;
 }
 
 /** Why a value cannot become a string, in Nix's words. */
@@ -64,14 +65,14 @@ function intString(n: number | bigint, where: string): string {
  * shared by several fixed-output derivations resolves to those turned into strings.
  */
 export function scanContext(state: EvalState, s: string, ctx: Context, where: string): void {
-  const prefix = state.storeDir + "/";
+  const prefix = state.pathPrefix;
   for (let i = s.indexOf(prefix); i >= 0; i = s.indexOf(prefix, i + 1)) {
     const h = i + prefix.length;
     if (h + HASH_PART_LEN >= s.length || s[h + HASH_PART_LEN] !== "-") continue;
     let ok = true;
     for (let k = 0; k < HASH_PART_LEN && ok; k++) ok = isNix32Char(s.charCodeAt(h + k));
     if (!ok) continue;
-    const origins = state.byHashPart.get(s.slice(h, h + HASH_PART_LEN));
+    const origins = state.origins(s.slice(h, h + HASH_PART_LEN));
     if (origins === undefined) continue;
     const matching = origins.filter((o) => s.startsWith(o.path, i) && !isNameChar(s.charCodeAt(i + o.path.length)));
     if (matching.length === 0) continue;
@@ -139,7 +140,7 @@ export function coerceToString(state: EvalState, v: unknown, ctx: Context, where
       if (v === null) return "";
       if (isDerivationOutput(v)) {
         const o = (v as unknown as { [ORIGIN]: OriginTag })[ORIGIN];
-        addDrvOutput(ctx, o.drvPath, o.output);
+        addDrvOutput(ctx, o.drvPath, o.outputName);
         return v.outPath;
       }
       if (Array.isArray(v)) {

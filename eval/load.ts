@@ -1,23 +1,14 @@
-// Loading a recipe file and selecting what to act on (`-A a.b`). Recipes are trusted code:
-// importing one runs it, as evaluating a Nix expression does without restricted evaluation.
+// Selecting what to act on in a loaded recipe (`-A a.b`), and errors that name the recipe. Recipes
+// are trusted code: loading one (eval/linker.ts) runs it, as evaluating a Nix expression does
+// without restricted evaluation.
 import path from "node:path";
-import { register } from "node:module";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { CairnError, compareUtf8, isCairnError } from "../store/format/index.js";
+import { LocatedSyntaxError } from "./strip.js";
 import { isDerivationOutput, type DerivationOutput } from "./values.js";
 
-let registeredWith: string | undefined;
 const EVAL_DIR = path.dirname(fileURLToPath(import.meta.url));
 const DIST_DIR = path.dirname(EVAL_DIR);
-
-/** Install the module hooks once per process. `cacheDir` keeps type-stripped recipes. */
-function ensureHooks(cacheDir: string | undefined): void {
-  if (registeredWith !== undefined) return;
-  register(new URL("./loader-hooks.js", import.meta.url), {
-    data: { cairnEntry: new URL("../index.js", import.meta.url).href, cacheDir },
-  });
-  registeredWith = cacheDir ?? "";
-}
 
 /** The first stack frame in a recipe (not in cairn, node or node_modules), as file:line:col. */
 function recipeFrame(stack: string | undefined): string | undefined {
@@ -38,30 +29,11 @@ export function recipeError(file: string, e: unknown): CairnError {
   }
   const err = e as Error;
   const msg = String(err?.message ?? e);
-  if (err instanceof SyntaxError || err?.name === "SyntaxError") {
-    // Stripper errors already name file:line:column; V8's put "file:///x.ts:LINE" atop the stack.
-    if (/:\d+:\d+: /.test(msg)) return new CairnError("E_EVAL", msg.split(process.cwd() + path.sep).join(""), { file: rel });
-    const top = /^(file:\/\/\S+?):(\d+)/.exec(err.stack ?? "");
-    const where = top ? `${path.relative(process.cwd(), fileURLToPath(top[1]!))}:${top[2]}` : rel;
-    return new CairnError("E_EVAL", `${where}: SyntaxError: ${msg}`, { file: rel });
-  }
+  // The stripper and the linker name the file (and line:column where known) themselves.
+  if (err instanceof LocatedSyntaxError) return new CairnError("E_EVAL", msg.split(process.cwd() + path.sep).join(""), { file: rel });
   const where = recipeFrame(err?.stack) ?? rel;
   const name = err?.name && err.name !== "Error" ? `${err.name}: ` : "";
   return new CairnError("E_EVAL", `${where}: ${name}${msg}`, { file: rel });
-}
-
-/** Import a recipe module (running it). */
-export async function loadRecipe(file: string, opts: { cacheDir?: string } = {}): Promise<Record<string, unknown>> {
-  const abs = path.resolve(file);
-  ensureHooks(opts.cacheDir);
-  try {
-    return (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
-  } catch (e) {
-    if (/Cannot find module|ERR_MODULE_NOT_FOUND/.test(String((e as Error)?.message)) && (e as Error).message.includes(abs)) {
-      throw new CairnError("E_NOT_FOUND", `recipe '${file}' does not exist`, { file });
-    }
-    throw recipeError(abs, e);
-  }
 }
 
 const forced = new WeakMap<object, unknown>();

@@ -3,7 +3,7 @@
 // Nix keeps context on each string; JS strings cannot carry it, so cairn recovers it by finding
 // the hash parts of paths made in this evaluation (NIX-COMPAT.md §5.6.2), plus object identity
 // where a derivation value is used directly.
-import { CairnError, type Derivation } from "../store/format/index.js";
+import { CairnError } from "../store/format/index.js";
 
 /** What evaluation needs from a store (LocalStore satisfies it). */
 export interface EvalStore {
@@ -14,9 +14,8 @@ export interface EvalStore {
 export interface MadeDerivation {
   drvPath: string;
   name: string;
-  drv: Derivation;
-  /** ATerm text of the .drv file, as a byte string (see store/format/derivation.ts). */
-  aterm: string;
+  /** The .drv file's bytes (ATerm text), kept in the evaluation's text arena. */
+  text: Uint8Array;
   /** inputSrcs and inputDrvs: the .drv file's references. */
   references: string[];
   /** hashDerivationModulo of the final derivation, hex (what its dependents' ATerms print). */
@@ -35,29 +34,70 @@ export type Origin =
   | { kind: "source"; path: string }
   | { kind: "drv"; path: string };
 
+/**
+ * Bytes of the text objects made, in big off-heap chunks: 10,000 .drv texts kept as JS strings
+ * are ~11 MB that every young-generation gc would copy (twice) before they settle.
+ */
+class TextArena {
+  private chunk = Buffer.allocUnsafeSlow(0);
+  private used = 0;
+
+  /** A byte string's bytes, stored; the view stays valid for the arena's life. */
+  add(s: string): Uint8Array {
+    if (this.used + s.length > this.chunk.length) {
+      this.chunk = Buffer.allocUnsafeSlow(Math.max(4 << 20, s.length));
+      this.used = 0;
+    }
+    const start = this.used;
+    this.used += this.chunk.write(s, start, "latin1");
+    return this.chunk.subarray(start, this.used);
+  }
+}
+
 export class EvalState {
+  readonly arena = new TextArena();
   readonly drvs = new Map<string, MadeDerivation>();
   readonly texts = new Map<string, MadeText>();
-  /** 32-char hash part -> what has that hash part (several for fixed outputs sharing a path). */
-  readonly byHashPart = new Map<string, Origin[]>();
+  /**
+   * 32-char hash part -> what has that hash part: one origin, or a list where fixed outputs of
+   * several derivations share a path (a list per entry would cost 30,000 arrays for 10,000
+   * derivations).
+   */
+  readonly byHashPart = new Map<string, Origin | Origin[]>();
+  /** `storeDir/`: what starts a store path in a string. */
+  readonly pathPrefix: string;
   /** Absolute file system path -> its store path (a path is copied once per evaluation). */
   readonly pathLiterals = new Map<string, string>();
   /** `drvPath!output` of derivation values that were turned into strings (see coerce.ts). */
   readonly stringified = new Set<string>();
   /** The same, since the last derivation() call: the template strings of its own attributes. */
   readonly recentlyStringified = new Set<string>();
+  /** Told of each .drv and toFile object as it is made (the worker streams them to the store). */
+  onMade: ((path: string) => void) | undefined;
 
   constructor(
     readonly storeDir: string,
     readonly store: EvalStore | undefined,
-  ) {}
+  ) {
+    this.pathPrefix = storeDir + "/";
+  }
 
   addOrigin(hashPart: string, o: Origin): void {
-    const list = this.byHashPart.get(hashPart);
-    if (list === undefined) this.byHashPart.set(hashPart, [o]);
-    else if (!list.some((x) => x.kind === o.kind && x.path === o.path && (x.kind !== "output" || (o.kind === "output" && x.drvPath === o.drvPath && x.output === o.output)))) {
-      list.push(o);
+    const known = this.byHashPart.get(hashPart);
+    if (known === undefined) this.byHashPart.set(hashPart, o);
+    else {
+      const list = Array.isArray(known) ? known : [known];
+      if (!list.some((x) => x.kind === o.kind && x.path === o.path && (x.kind !== "output" || (o.kind === "output" && x.drvPath === o.drvPath && x.output === o.output)))) {
+        list.push(o);
+      }
+      this.byHashPart.set(hashPart, list);
     }
+  }
+
+  /** What has `hashPart`, as a list. */
+  origins(hashPart: string): readonly Origin[] | undefined {
+    const known = this.byHashPart.get(hashPart);
+    return known === undefined ? undefined : Array.isArray(known) ? known : [known];
   }
 }
 

@@ -45,7 +45,7 @@ export function toJson(state: EvalState, v: unknown, ctx: Context, where: string
       if (v === null) return "null";
       if (isDerivationOutput(v)) {
         const o = (v as unknown as { [ORIGIN]: OriginTag })[ORIGIN];
-        addDrvOutput(ctx, o.drvPath, o.output);
+        addDrvOutput(ctx, o.drvPath, o.outputName);
         return nixJsonString(v.outPath);
       }
       if (Array.isArray(v)) return `[${v.map((x, i) => toJson(state, x, ctx, `${where}[${i}]`)).join(",")}]`;

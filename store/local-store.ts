@@ -10,6 +10,7 @@ import {
   Hasher,
   compareUtf8,
   hashBytes,
+  narHashOfFile,
   makeFixedOutputPath,
   makeTextPath,
   printContentAddress,
@@ -55,6 +56,20 @@ export interface TextObject {
   path: string;
   bytes: Uint8Array;
   references: readonly string[];
+}
+
+/** Text objects written ahead to a temp dir (LocalStore.stageTexts). */
+export interface TextStaging {
+  readonly tmp: string;
+  /** Path -> its registration, for those written. */
+  readonly staged: ReadonlyMap<string, PathInfo>;
+  /** Returns how many were written (not valid nor staged already). */
+  add(items: readonly TextObject[]): number;
+  /** Make what is staged so far durable (one syncfs), while the caller goes on. */
+  sync(): Promise<void>;
+  /** Whether `p` is staged and made durable by a finished sync(). */
+  isDurable(p: string): boolean;
+  discard(): void;
 }
 
 export interface BuiltOutput {
@@ -257,11 +272,12 @@ export class LocalStore {
    * Claim all of `paths` under `tmp` in one transaction; those another live process holds are
    * waited for one by one (claim()). Returns the paths found valid meanwhile (not claimed).
    */
-  private claimOrWait(paths: readonly string[], tmp: string): Set<string> {
+  private claimOrWait(paths: readonly string[], tmp: string, alsoInTransaction?: () => void): Set<string> {
     const me = selfId();
     const valid = new Set<string>();
     const busy: string[] = [];
     this.db.env.transactionSync(() => {
+      alsoInTransaction?.();
       for (const p of paths) {
         if (this.isValidPath(p)) {
           valid.add(p);
@@ -357,18 +373,37 @@ export class LocalStore {
     }
   }
 
+  /**
+   * Rename a complete object to its place. Whatever is there already is unregistered garbage from
+   * a crash (the caller holds the claim): a file is replaced by the rename itself, anything else
+   * is moved to the trash first.
+   */
+  private renameIntoPlace(from: string, dest: string): void {
+    try {
+      fs.renameSync(from, dest);
+      return;
+    } catch (e) {
+      if (!["EISDIR", "ENOTDIR", "ENOTEMPTY", "EEXIST"].includes((e as NodeJS.ErrnoException).code ?? "")) throw e;
+    }
+    this.trashGarbage(dest, "texts.trashed");
+    fs.renameSync(from, dest);
+  }
+
+  /** Move what is at `dest` to the trash and remove it (`crashPoint` in between, for tests). */
+  private trashGarbage(dest: string, crashPoint?: string): void {
+    const t = path.join(this.layout.trashDir, `${path.basename(dest)}-${randomBytes(4).toString("hex")}`);
+    fs.renameSync(dest, t);
+    if (crashPoint !== undefined) this.crash(crashPoint);
+    removeTree(t);
+  }
+
   /** Move a durable temp tree to `p`'s place and register it; the claim must be held. */
   private install(tmp: string, info: PathInfo, entries: number): void {
     this.syncTree(tmp, entries);
     this.crash("add.synced");
     const dest = this.realPath(info.path);
     // Whatever is there is unregistered garbage from a crash, and we hold the claim.
-    if (lexists(dest)) {
-      const t = path.join(this.layout.trashDir, `${path.basename(dest)}-${randomBytes(4).toString("hex")}`);
-      fs.renameSync(dest, t);
-      this.crash("add.trashed");
-      removeTree(t);
-    }
+    if (lexists(dest)) this.trashGarbage(dest, "add.trashed");
     fs.renameSync(tmp, dest);
     fsyncDir(this.layout.realStoreDir);
     this.crash("add.renamed");
@@ -381,21 +416,16 @@ export class LocalStore {
    * valid already or among `infos`; claims on them are released.
    */
   registerValidPaths(infos: PathInfo[], alsoInTransaction?: () => void): void {
-    this.db.env.transactionSync(() => this.registerInTxn(infos, alsoInTransaction));
-  }
-
-  /** `registerValidPaths` committed on lmdb-js's write thread (see tryClaimAll). */
-  registerValidPathsAsync(infos: PathInfo[], alsoInTransaction?: () => void): Promise<void> {
-    return this.db.env.transaction(() => this.registerInTxn(infos, alsoInTransaction));
-  }
-
-  private registerInTxn(infos: PathInfo[], alsoInTransaction?: () => void): void {
     const batch = new Set(infos.map((i) => i.path));
     const me = selfId();
-    {
+    this.db.env.transactionSync(() => {
+      // Each outside reference is looked up once (10,000 .drv files may share one builder source).
+      const valid = new Set<string>();
       for (const info of infos) {
         for (const r of info.references) {
-          if (!batch.has(r) && !this.isValidPath(r)) {
+          if (batch.has(r) || valid.has(r)) continue;
+          if (this.isValidPath(r)) valid.add(r);
+          else {
             throw new CairnError("E_BAD_REFERENCE", `cannot register '${info.path}': its reference '${r}' is not valid`, {
               path: info.path,
               reference: r,
@@ -416,7 +446,7 @@ export class LocalStore {
       alsoInTransaction?.();
       // Killed here: the process dies holding LMDB's write lock, with the writes uncommitted.
       this.crash("add.registering");
-    }
+    });
   }
 
   /** `nix-store --add` (recursive) or `--add-fixed sha256` (flat). Returns the store path. */
@@ -678,60 +708,95 @@ export class LocalStore {
   }
 
   /**
+   * Start writing text objects before it is known which are wanted (evaluation streams what it
+   * makes): each one not valid yet is written to one private temp dir, unclaimed. addTextObjects
+   * then takes the ones it needs from there; the temp dir goes when it is done (discard() for
+   * nothing wanted), and after a crash the gc removes it as a dead owner's.
+   */
+  stageTexts(): TextStaging {
+    const tmp = this.newTemp();
+    const staged = new Map<string, PathInfo>();
+    const durable = new Set<string>();
+    let made = false;
+    return {
+      tmp,
+      staged,
+      add: (items) => {
+        let n = 0;
+        for (const it of items) {
+          if (staged.has(it.path) || this.isValidPath(it.path)) continue;
+          if (!made) fs.mkdirSync(tmp, 0o700);
+          made = true;
+          staged.set(it.path, this.writeText(tmp, it, this.now(), false));
+          n++;
+        }
+        return n;
+      },
+      sync: async () => {
+        const covered = [...staged.keys()];
+        await syncFileSystemAsync(this.layout.realStoreDir);
+        for (const p of covered) durable.add(p);
+      },
+      isDurable: (p) => durable.has(p),
+      discard: () => removeTree(tmp),
+    };
+  }
+
+  /** Write one text object under `dir` (read-only, mtime 1) and compute its registration. */
+  private writeText(dir: string, it: TextObject, now: number, fsync: boolean): PathInfo {
+    const fd = fs.openSync(path.join(dir, path.basename(it.path)), "wx", 0o444);
+    try {
+      fs.writeSync(fd, it.bytes);
+      fs.futimesSync(fd, 1, 1);
+      if (fsync) fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    const nar = narHashOfFile(it.bytes);
+    return {
+      path: it.path,
+      narHash: printHash(nar.hash, "nix32", true),
+      narSize: nar.size,
+      references: [...it.references].sort(compareUtf8),
+      registrationTime: now,
+      sigs: [],
+      ca: printContentAddress({ kind: "text", hash: hashBytes("sha256", it.bytes) }),
+    };
+  }
+
+  /**
    * Add many text objects (.drv files, toFile results) at once: one temp directory, one sync,
    * renames, and one registering transaction. Items must be given with their computed paths;
-   * references must be valid or among the items. Returns how many were written.
+   * references must be valid or among the items. Those already written to `staging` are taken
+   * from there. Returns how many were written.
    */
-  addTextObjects(items: readonly TextObject[]): number {
-    // Before the validity checks, so a gc cannot take a path from under the caller (one write).
-    this.addTempRoots(items.map((i) => i.path));
+  addTextObjects(items: readonly TextObject[], staging?: TextStaging): number {
     const todo = new Map<string, TextObject>();
-    for (const it of items) if (!todo.has(it.path) && !this.isValidPath(it.path)) todo.set(it.path, it);
-    if (todo.size === 0) return 0;
-    const tmp = this.newTemp();
+    for (const it of items) if (!todo.has(it.path)) todo.set(it.path, it);
+    const tmp = staging?.tmp ?? this.newTemp();
     const me = selfId();
-    for (const p of this.claimOrWait([...todo.keys()], tmp)) todo.delete(p);
+    // One transaction roots them and their references (a gc cannot take one from under the
+    // caller: its decisions are write transactions too), drops those valid already and claims
+    // the rest.
+    const roots = items.flatMap((i) => [i.path, ...i.references]);
+    for (const p of this.claimOrWait([...todo.keys()], tmp, () => this.putTempRoots(roots))) todo.delete(p);
+    if (todo.size === 0) {
+      staging?.discard();
+      return 0;
+    }
     try {
-      fs.mkdirSync(tmp, 0o700);
-      const infos: PathInfo[] = [];
+      fs.mkdirSync(tmp, { mode: 0o700, recursive: true });
       const now = this.now();
-      for (const it of todo.values()) {
-        const base = path.basename(it.path);
-        const fd = fs.openSync(path.join(tmp, base), "wx", 0o444);
-        try {
-          fs.writeSync(fd, it.bytes);
-          fs.futimesSync(fd, 1, 1);
-          if (todo.size <= FSYNC_EACH_LIMIT) fs.fsyncSync(fd);
-        } finally {
-          fs.closeSync(fd);
-        }
-        const h = new Hasher("sha256");
-        const narSize = writeNar({ type: "regular", executable: false, size: it.bytes.length, contents: () => [it.bytes] }, (c) =>
-          h.update(c),
-        );
-        infos.push({
-          path: it.path,
-          narHash: printHash(h.digest(), "nix32", true),
-          narSize,
-          references: [...it.references].sort(compareUtf8),
-          registrationTime: now,
-          sigs: [],
-          ca: printContentAddress({ kind: "text", hash: hashBytes("sha256", it.bytes) }),
-        });
-      }
+      // Staged files were not synced one by one: then one syncfs covers all, unless the staging's
+      // own sync did already.
+      const fsyncEach = staging === undefined && todo.size <= FSYNC_EACH_LIMIT;
+      const infos = [...todo.values()].map((it) => staging?.staged.get(it.path) ?? this.writeText(tmp, it, now, fsyncEach));
       this.crash("texts.written");
-      if (todo.size > FSYNC_EACH_LIMIT) syncFileSystem(this.layout.realStoreDir);
+      if (!fsyncEach && ![...todo.keys()].every((p) => staging?.isDurable(p))) syncFileSystem(this.layout.realStoreDir);
       this.crash("texts.synced");
       for (const it of todo.values()) {
         const base = path.basename(it.path);
-        const dest = path.join(this.layout.realStoreDir, base);
-        if (lexists(dest)) {
-          // Unregistered garbage from a crash; we hold the claim.
-          const t = path.join(this.layout.trashDir, `${base}-${randomBytes(4).toString("hex")}`);
-          fs.renameSync(dest, t);
-          removeTree(t);
-        }
-        fs.renameSync(path.join(tmp, base), dest);
+        this.renameIntoPlace(path.join(tmp, base), path.join(this.layout.realStoreDir, base));
       }
       fsyncDir(this.layout.realStoreDir);
       this.crash("texts.renamed");
@@ -747,6 +812,7 @@ export class LocalStore {
       });
       throw e;
     } finally {
+      // With what was staged but not wanted.
       removeTree(tmp);
     }
   }
@@ -756,30 +822,26 @@ export class LocalStore {
   /**
    * Claim all of `paths` in one transaction without waiting (builds poll instead of blocking the
    * event loop): each is "valid" already, "claimed" by us now, or "busy" (another live process
-   * holds it; then nothing is claimed). The commit (two fdatasyncs) runs on lmdb-js's write
-   * thread: the builder's event loop goes on with other builds meanwhile, and concurrent claims
-   * share one commit.
+   * holds it; then nothing is claimed).
    */
-  tryClaimAll(paths: readonly string[], tmp: string): Promise<Map<string, ClaimState>> {
-    return this.db.env.transaction(() => this.claimAllInTxn(paths, tmp));
-  }
-
-  private claimAllInTxn(paths: readonly string[], tmp: string): Map<string, ClaimState> {
+  tryClaimAll(paths: readonly string[], tmp: string): Map<string, ClaimState> {
     const me = selfId();
-    const r = new Map<string, ClaimState>();
-    for (const p of paths) {
-      if (this.isValidPath(p)) r.set(p, "valid");
-      else {
-        const c = this.db.claims.get(path.basename(p));
-        r.set(p, c !== undefined && !(c.pid === me.pid && c.start === me.start) && isAlive(c) ? "busy" : "claimed");
+    return this.db.env.transactionSync(() => {
+      const r = new Map<string, ClaimState>();
+      for (const p of paths) {
+        if (this.isValidPath(p)) r.set(p, "valid");
+        else {
+          const c = this.db.claims.get(path.basename(p));
+          r.set(p, c !== undefined && !(c.pid === me.pid && c.start === me.start) && isAlive(c) ? "busy" : "claimed");
+        }
       }
-    }
-    if ([...r.values()].includes("busy")) {
-      for (const [p, v] of r) if (v === "claimed") r.set(p, "busy");
+      if ([...r.values()].includes("busy")) {
+        for (const [p, v] of r) if (v === "claimed") r.set(p, "busy");
+        return r;
+      }
+      for (const [p, v] of r) if (v === "claimed") this.db.claims.put(path.basename(p), { pid: me.pid, start: me.start, tmp } as Claim);
       return r;
-    }
-    for (const [p, v] of r) if (v === "claimed") this.db.claims.put(path.basename(p), { pid: me.pid, start: me.start, tmp } as Claim);
-    return r;
+    });
   }
 
   /** Drop this process's claims on `paths` (those it still holds), in one transaction. */
@@ -891,19 +953,12 @@ export class LocalStore {
       const dest = this.realPath(o.info.path);
       // Whatever is there is ours (we hold the claim): an unsandboxed build's own output, or
       // unregistered garbage from a crash.
-      if (lexists(dest)) {
-        const t = path.join(this.layout.trashDir, `${path.basename(dest)}-${randomBytes(4).toString("hex")}`);
-        fs.renameSync(dest, t);
-        removeTree(t);
-      }
+      if (lexists(dest)) this.trashGarbage(dest);
       fs.renameSync(o.tmp, dest);
     }
     await fsyncDirAsync(this.layout.realStoreDir);
     this.crash(`${what}.renamed`);
-    await this.registerValidPathsAsync(
-      outs.map((o) => o.info),
-      alsoInTransaction,
-    );
+    this.registerValidPaths(outs.map((o) => o.info), alsoInTransaction);
     this.crash(`${what}.registered`);
   }
 
@@ -929,12 +984,17 @@ export class LocalStore {
   /** `addTempRoot` for many paths in one transaction. */
   addTempRoots(paths: Iterable<string>): void {
     const todo = [...new Set(paths)].filter((p) => !this.tempRootsHeld.has(p));
-    if (todo.length === 0) return;
+    if (todo.length > 0) this.db.env.transactionSync(() => this.putTempRoots(todo));
+  }
+
+  /** The writes of addTempRoots, inside the caller's transaction. */
+  private putTempRoots(paths: Iterable<string>): void {
     const tag = ownerTag();
-    this.db.env.transactionSync(() => {
-      for (const p of todo) this.db.tempRoots.put(tag, p);
-    });
-    for (const p of todo) this.tempRootsHeld.add(p);
+    for (const p of paths) {
+      if (this.tempRootsHeld.has(p)) continue;
+      this.db.tempRoots.put(tag, p);
+      this.tempRootsHeld.add(p);
+    }
   }
 
   /**

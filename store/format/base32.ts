@@ -3,6 +3,7 @@ import { CairnError } from "./errors.js";
 
 export const NIX32_ALPHABET = "0123456789abcdfghijklmnpqrsvwxyz";
 
+const ALPHABET_CODES = Array.from(NIX32_ALPHABET, (c) => c.charCodeAt(0));
 const DIGIT = new Int8Array(128).fill(-1);
 for (let i = 0; i < NIX32_ALPHABET.length; i++) DIGIT[NIX32_ALPHABET.charCodeAt(i)] = i;
 
@@ -17,16 +18,17 @@ export function isNix32Char(code: number): boolean {
 
 export function encodeNix32(bytes: Uint8Array): string {
   const n = bytes.length;
-  let out = "";
+  const codes: number[] = [];
   for (let k = nix32Length(n) - 1; k >= 0; k--) {
     const b = 5 * k;
     const i = b >> 3;
     const j = b & 7;
     let v = bytes[i]! >> j;
     if (i + 1 < n) v |= bytes[i + 1]! << (8 - j);
-    out += NIX32_ALPHABET[v & 31];
+    codes.push(ALPHABET_CODES[v & 31]!);
   }
-  return out;
+  // One flat string, not a chain of 32 concatenations: hash parts are kept by the thousand.
+  return String.fromCharCode(...codes);
 }
 
 /** Decode `s` to exactly `n` bytes; rejects wrong lengths, foreign characters and non-zero spare bits. */

@@ -60,6 +60,18 @@ export function sha256(data: Uint8Array | string): Uint8Array {
   return new Uint8Array(cryptoHash("sha256", data, "buffer"));
 }
 
+/**
+ * sha256 as lower-case hex, or as a binary string (one code unit per byte). Evaluation makes ~6
+ * digests per derivation; as strings they cost no ArrayBuffer, which the gc pays for dearly.
+ */
+export function sha256Hex(data: Uint8Array | string): string {
+  return cryptoHash("sha256", data, "hex");
+}
+
+export function sha256Binary(data: Uint8Array | string): string {
+  return cryptoHash("sha256", data, "binary");
+}
+
 const B64 = /^[A-Za-z0-9+/]*={0,2}$/;
 function decodeBase64Exact(body: string, n: number, input: string): Uint8Array {
   const expectLen = 4 * Math.ceil(n / 3);
@@ -144,9 +156,10 @@ export function hashEqual(a: Hash, b: Hash): boolean {
   return a.algo === b.algo && Buffer.compare(a.bytes, b.bytes) === 0;
 }
 
-/** XOR-fold a digest to `size` bytes (store path hashes use 20). Nix: compressHash. */
-export function compressHash(bytes: Uint8Array, size: number): Uint8Array {
+/** XOR-fold a digest (bytes, or a binary string) to `size` bytes (store path hashes use 20). Nix: compressHash. */
+export function compressHash(digest: Uint8Array | string, size: number): Uint8Array {
   const out = new Uint8Array(size);
-  for (let i = 0; i < bytes.length; i++) out[i % size]! ^= bytes[i]!;
+  if (typeof digest === "string") for (let i = 0; i < digest.length; i++) out[i % size]! ^= digest.charCodeAt(i);
+  else for (let i = 0; i < digest.length; i++) out[i % size]! ^= digest[i]!;
   return out;
 }

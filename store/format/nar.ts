@@ -3,6 +3,7 @@
 // sink in chunks that are only valid during the call, batched so hashing sees few big updates.
 import { CairnError } from "./errors.js";
 import { compareBytes } from "./bytes.js";
+import { Hasher, type Hash } from "./hash.js";
 
 /** Deepest directory nesting a NAR may have (CVE-2026-44028: unbounded recursion). */
 export const NAR_MAX_DEPTH = 64;
@@ -197,6 +198,26 @@ export function writeNar(root: TreeNode, sink: ByteSink, rootPath = ""): number 
   writeNode(w, root, 0, () => rootPath);
   w.flush();
   return w.size;
+}
+
+const TEXT_HEAD = concatBytes(MAGIC, REGULAR_HEAD);
+const ZEROS = new Uint8Array(8);
+
+/**
+ * sha256 and size of the NAR of one non-executable regular file, without a tree walk: the NAR
+ * hash of a text object (.drv file, toFile result), as writeNar would give it.
+ */
+export function narHashOfFile(contents: Uint8Array): { hash: Hash; size: number } {
+  const len = new Uint8Array(8);
+  new DataView(len.buffer).setUint32(0, contents.length % 0x100000000, true);
+  new DataView(len.buffer).setUint32(4, Math.floor(contents.length / 0x100000000), true);
+  const pad = (8 - (contents.length % 8)) % 8;
+  const h = new Hasher("sha256").update(TEXT_HEAD).update(len).update(contents).update(ZEROS.subarray(0, pad)).update(CLOSE);
+  return { hash: h.digest(), size: TEXT_HEAD.length + 8 + contents.length + pad + CLOSE.length };
+}
+
+function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  return new Uint8Array(Buffer.concat(parts));
 }
 
 /** The NAR of `root` as one buffer (tests and small objects). */

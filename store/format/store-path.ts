@@ -2,7 +2,7 @@
 // src/libstore/store-api.cc (makeStorePath, makeFixedOutputPath, makeTextPath).
 import { isNix32Char, encodeNix32 } from "./base32.js";
 import { CairnError } from "./errors.js";
-import { compressHash, sha256, type Hash } from "./hash.js";
+import { compressHash, sha256, sha256Binary, type Hash } from "./hash.js";
 import { compareUtf8, toHex } from "./bytes.js";
 
 export const HASH_PART_LEN = 32;
@@ -113,12 +113,14 @@ export function printStorePath(storeDir: string, p: StorePath): string {
   return `${storeDir}/${p.hashPart}-${p.name}`;
 }
 
-/** Nix's makeStorePath: `TYPE:sha256:<hex inner>:STORE:NAME`, sha256, XOR-fold to 20 bytes. */
-export function makeStorePath(storeDir: string, type: string, inner: Uint8Array, name: string): StorePath {
+/**
+ * Nix's makeStorePath: `TYPE:sha256:<hex inner>:STORE:NAME`, sha256, XOR-fold to 20 bytes. The
+ * inner hash is bytes or lower-case hex (what evaluation has at hand).
+ */
+export function makeStorePath(storeDir: string, type: string, inner: Uint8Array | string, name: string): StorePath {
   checkName(name);
-  const fingerprint = `${type}:sha256:${toHex(inner)}:${storeDir}:${name}`;
-  const hashPart = encodeNix32(compressHash(sha256(fingerprint), 20));
-  return { hashPart, name };
+  const digest = sha256Binary(`${type}:sha256:${typeof inner === "string" ? inner : toHex(inner)}:${storeDir}:${name}`);
+  return { hashPart: encodeNix32(compressHash(digest, 20)), name };
 }
 
 function typeWithRefs(type: string, storeDir: string, refs: Iterable<StorePath>, self: boolean): string {
@@ -128,10 +130,10 @@ function typeWithRefs(type: string, storeDir: string, refs: Iterable<StorePath>,
   return t;
 }
 
-/** makeTextPath with references given as printed store paths (already valid and known). */
-export function makeTextPathFromPrinted(storeDir: string, name: string, contentSha256: Uint8Array, refs: readonly string[]): StorePath {
+/** makeTextPath with references given as printed store paths of this store, in byte order. */
+export function makeTextPathFromPrinted(storeDir: string, name: string, contentSha256: Uint8Array | string, refs: readonly string[]): StorePath {
   let type = "text";
-  for (const r of [...refs].sort(compareUtf8)) type += ":" + r;
+  for (const r of refs) type += ":" + r;
   return makeStorePath(storeDir, type, contentSha256, name);
 }
 
@@ -167,7 +169,7 @@ export function makeFixedOutputPath(storeDir: string, name: string, info: FixedO
 }
 
 /** Output path of an input-addressed derivation. Nix: outputPathName. */
-export function makeOutputPath(storeDir: string, outputName: string, drvHash: Uint8Array, drvName: string): StorePath {
+export function makeOutputPath(storeDir: string, outputName: string, drvHash: Uint8Array | string, drvName: string): StorePath {
   const name = outputName === "out" ? drvName : `${drvName}-${outputName}`;
   return makeStorePath(storeDir, `output:${outputName}`, drvHash, name);
 }

@@ -1,5 +1,6 @@
 // Property tests (fast-check) for the pure formats: nix32, hash text forms, store path names,
 // the NAR writer/reader pair (including mutated NARs) and the reference scanner.
+import { createHash } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
@@ -14,6 +15,7 @@ import {
   memTree,
   nameError,
   narBytes,
+  narHashOfFile,
   nix32Length,
   parseBaseName,
   parseHash,
@@ -115,6 +117,18 @@ describe("nix32", () => {
         expect(encodeNix32(out)).toBe(s);
       }),
       { numRuns: 1000 },
+    );
+  });
+
+  it("narHashOfFile is the sha256 and size of writeNar's NAR of that file", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), (contents) => {
+        const nar = narBytes(memTree({ type: "regular", contents }));
+        const got = narHashOfFile(contents);
+        expect(got.size).toBe(nar.length);
+        expect(Buffer.from(got.hash.bytes).toString("hex")).toBe(createHash("sha256").update(nar).digest("hex"));
+      }),
+      { numRuns: 300 },
     );
   });
 });

@@ -1,0 +1,162 @@
+// The main thread's side of evaluation: a worker thread evaluates recipes (eval/worker.ts, with
+// --experimental-vm-modules for eval/linker.ts) while this thread opens the store; path() calls
+// from recipes are served here, against the store the caller attaches.
+import { MessageChannel, Worker } from "node:worker_threads";
+import {
+  deserializeError,
+  serializeError,
+  type EvalReply,
+  type EvalRequest,
+  type Evaluation,
+  type Selection,
+  type SelectedDerivation,
+  type WorkerInit,
+} from "./protocol.js";
+import { unpackTexts, type ClosureEntry, type PackedTexts, type TextObject } from "./instantiate.js";
+import type { EvalStore } from "./state.js";
+
+export type { Evaluation, SelectedDerivation } from "./protocol.js";
+export type { TextObject } from "./instantiate.js";
+
+type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
+type Call = { op: "addPath"; args: Parameters<EvalStore["addPath"]> };
+
+function spawnWorker(): Worker {
+  return new Worker(new URL("./worker.js", import.meta.url), {
+    execArgv: ["--experimental-vm-modules", "--experimental-import-meta-resolve"],
+    // Semi-spaces may grow to 64 MB (V8's default is 16): evaluation keeps a few KB per
+    // derivation, which scavenges copy; fewer of them for 10,000 derivations.
+    resourceLimits: { maxYoungGenerationSizeMb: 192 },
+  });
+}
+
+let prestarted: Worker | undefined;
+
+/**
+ * Start the evaluation thread before the command line is even read (cli/main.ts, for commands
+ * that evaluate recipes): it boots (~70 ms) while this thread loads the command. Unused, it does
+ * not keep the process alive.
+ */
+export function prestartEvaluator(): void {
+  if (prestarted !== undefined) return;
+  prestarted = spawnWorker();
+  prestarted.unref();
+}
+
+export class Evaluator {
+  private readonly worker: Worker;
+  private readonly channel = new MessageChannel();
+  private readonly flag = new Int32Array(new SharedArrayBuffer(8));
+  private readonly pending = new Map<number, Pending>();
+  private readonly streams = new Map<number, (made: TextObject[]) => boolean>();
+  private readonly calls: Call[] = [];
+  private store: EvalStore | undefined;
+  private nextId = 1;
+  private failed: Error | undefined;
+
+  /** Start the evaluation thread now, or take the prestarted one (it loads while the caller opens the store). */
+  constructor(storeDir: string, cacheDir: string) {
+    this.worker = prestarted ?? spawnWorker();
+    this.worker.ref();
+    prestarted = undefined;
+    const init: WorkerInit = { kind: "init", storeDir, cacheDir, rpc: this.channel.port2, flag: this.flag.buffer as SharedArrayBuffer };
+    this.worker.postMessage(init, [this.channel.port2]);
+    this.worker.on("message", (r: EvalReply) => {
+      if ("made" in r) {
+        if (this.streams.get(r.id)?.(unpackTexts(r.made)) === false) this.stopStreaming();
+        return;
+      }
+      this.streams.delete(r.id);
+      const p = this.pending.get(r.id);
+      this.pending.delete(r.id);
+      if (r.ok) p?.resolve(r.value);
+      else p?.reject(deserializeError(r.error));
+    });
+    this.worker.on("error", (e) => this.fail(e));
+    this.worker.on("exit", (code) => this.fail(new Error(`the evaluation thread ended (exit code ${code})`)));
+    this.channel.port1.on("message", (c: Call) => {
+      this.calls.push(c);
+      this.serve();
+    });
+  }
+
+  /** The store path() copies into; calls wait until it is attached. */
+  useStore(store: EvalStore): void {
+    this.store = store;
+    this.serve();
+  }
+
+  private serve(): void {
+    if (this.store === undefined) return;
+    for (let c = this.calls.shift(); c !== undefined; c = this.calls.shift()) {
+      let reply;
+      try {
+        reply = { ok: true, result: this.store.addPath(...c.args) };
+      } catch (e) {
+        reply = { ok: false, error: serializeError(e) };
+      }
+      this.channel.port1.postMessage(reply);
+      Atomics.store(this.flag, 0, 1);
+      Atomics.notify(this.flag, 0);
+    }
+  }
+
+  private fail(e: Error): void {
+    this.failed ??= e;
+    for (const p of this.pending.values()) p.reject(e);
+    this.pending.clear();
+  }
+
+  private request<T>(req: EvalRequest extends infer R ? (R extends unknown ? Omit<R, "id"> : never) : never, onMade?: (made: TextObject[]) => boolean): Promise<T> {
+    if (this.failed !== undefined) return Promise.reject(this.failed);
+    const id = this.nextId++;
+    if (onMade !== undefined) this.streams.set(id, onMade);
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.worker.postMessage({ ...req, id } as EvalRequest);
+    });
+  }
+
+  /**
+   * Load `file`, select `attrs` (none: the default export) and compute what they need. With
+   * `onMade`, the text objects made are also handed over in batches while evaluation goes on,
+   * until it returns false.
+   */
+  async evaluate(file: string, attrs: readonly string[], onMade?: (made: TextObject[]) => boolean): Promise<Evaluation> {
+    Atomics.store(this.flag, 1, 0);
+    const r = await this.request<Evaluation<Selection>>({ kind: "evaluate", file, attrs: [...attrs], stream: onMade !== undefined }, onMade);
+    const s = r.selected;
+    const selected = s.attr.map((attr, i) => {
+      const drv: SelectedDerivation = {
+        name: s.name[i]!,
+        drvPath: s.drvPath[i]!,
+        outPath: s.outPath[i]!,
+        outputName: s.outputName[i]!,
+        all: (s.others[i] ?? [[s.outputName[i]!, s.outPath[i]!]]).map(([outputName, outPath]) => ({ outputName, outPath })),
+      };
+      return { attr, drv };
+    });
+    return { selected, tops: r.tops };
+  }
+
+  /** No more streamed text objects are wanted for the evaluation under way. */
+  stopStreaming(): void {
+    Atomics.store(this.flag, 1, 1);
+  }
+
+  /** The text objects the last evaluation's selection needs, with their references. */
+  closure(): Promise<ClosureEntry[]> {
+    return this.request({ kind: "closure" });
+  }
+
+  /** Text objects the evaluation made. */
+  async texts(paths: readonly string[]): Promise<TextObject[]> {
+    return unpackTexts(await this.request<PackedTexts>({ kind: "texts", paths: [...paths] }));
+  }
+
+  async close(): Promise<void> {
+    this.worker.removeAllListeners("exit");
+    this.channel.port1.close();
+    await this.worker.terminate();
+  }
+}

@@ -1,0 +1,129 @@
+// The evaluation thread (started by eval/evaluator.ts with --experimental-vm-modules): loads
+// recipes with eval/linker.ts, selects what the command acts on, and hands back the text objects
+// that selection needs. path() copies into the caller's store through a synchronous call to the
+// main thread, which owns the store. It may start before the command line is read: the store dir
+// and the rest come in the first message.
+import path from "node:path";
+import { parentPort, receiveMessageOnPort } from "node:worker_threads";
+import { isCairnError } from "../store/format/index.js";
+import { closureOf, packTexts, type ClosureEntry } from "./instantiate.js";
+import { RecipeLinker } from "./linker.js";
+import { derivationsIn, recipeError, selectAttr } from "./load.js";
+import { beginEvaluation, type EvalState, type EvalStore } from "./state.js";
+import { RecipeCache } from "./strip.js";
+import { deserializeError, serializeError, type CallReply, type EvalReply, type EvalRequest, type Selection, type WorkerInit } from "./protocol.js";
+
+// The one warning this thread causes by design; anything a recipe triggers still shows.
+const emitWarning = process.emitWarning.bind(process) as (...args: unknown[]) => void;
+process.emitWarning = ((warning: unknown, ...rest: unknown[]) => {
+  if (String(warning).startsWith("VM Modules is an experimental feature")) return;
+  emitWarning(warning, ...rest);
+}) as typeof process.emitWarning;
+
+const library = import(new URL("../index.js", import.meta.url).href) as Promise<Record<string, unknown>>;
+
+class Evaluation {
+  private readonly flag: Int32Array;
+  readonly state: EvalState;
+  /** The closure of the last selection (asked for only when something is missing). */
+  closure: ClosureEntry[] = [];
+
+  constructor(
+    private readonly init: WorkerInit,
+    private readonly linker: RecipeLinker,
+  ) {
+    this.flag = new Int32Array(init.flag);
+    const store: EvalStore = { storeDir: init.storeDir, addPath: (source, opts) => this.call("addPath", [source, opts]) as string };
+    this.state = beginEvaluation(init.storeDir, store);
+  }
+
+  /** Ask the main thread and wait for its answer (recipes call path() synchronously). */
+  private call(op: "addPath", args: unknown[]): unknown {
+    Atomics.store(this.flag, 0, 0);
+    this.init.rpc.postMessage({ op, args });
+    Atomics.wait(this.flag, 0, 0);
+    const reply = receiveMessageOnPort(this.init.rpc)!.message as CallReply;
+    if (!reply.ok) throw deserializeError(reply.error);
+    return reply.result;
+  }
+
+  /** Post what was made in batches as evaluation goes, so the main thread can write meanwhile. */
+  private streamMade(id: number): () => void {
+    const state = this.state;
+    let batch: string[] = [];
+    const flush = () => {
+      if (batch.length === 0) return;
+      const made = packTexts(state, batch);
+      batch = [];
+      parentPort!.postMessage({ id, made } satisfies EvalReply, [made.bytes.buffer as ArrayBuffer]);
+    };
+    state.onMade = (p) => {
+      if (batch.push(p) < 256) return;
+      // The main thread found a whole batch valid already: the rest most likely is too.
+      if (Atomics.load(this.flag, 1) !== 0) {
+        state.onMade = undefined;
+        batch = [];
+      } else flush();
+    };
+    return () => {
+      state.onMade = undefined;
+      flush();
+    };
+  }
+
+  async evaluate(id: number, file: string, attrs: readonly string[], stream: boolean) {
+    let mod: Record<string, unknown>;
+    const stopStreaming = stream ? this.streamMade(id) : () => {};
+    try {
+      mod = await this.linker.import(file);
+    } catch (e) {
+      if (isCairnError(e) && e.code === "E_NOT_FOUND") throw e;
+      throw recipeError(path.resolve(file), e);
+    } finally {
+      stopStreaming();
+    }
+    // Column by column: 10,000 objects cost the structured clone more than a few arrays.
+    const s: Selection = { attr: [], name: [], drvPath: [], outPath: [], outputName: [], others: {} };
+    for (const a of attrs.length > 0 ? attrs : [undefined]) {
+      for (const { attr, drv } of derivationsIn(selectAttr(mod, a, file), a ?? "", file)) {
+        const all = (drv as { all?: readonly { outputName: string; outPath: string }[] }).all;
+        if (all !== undefined && all.length > 1) s.others[s.attr.length] = all.map((o) => [o.outputName, o.outPath]);
+        s.attr.push(attr);
+        s.name.push(drv.name);
+        s.drvPath.push(drv.drvPath);
+        s.outPath.push(drv.outPath);
+        s.outputName.push(drv.outputName);
+      }
+    }
+    this.closure = closureOf(this.state, s.drvPath);
+    const referenced = new Set<string>();
+    for (const c of this.closure) for (const r of c.references) referenced.add(r);
+    const tops = [...new Set(s.drvPath)].filter((p) => !referenced.has(p));
+    return { selected: s, tops };
+  }
+}
+
+let evaluation: Promise<Evaluation> | undefined;
+
+async function handle(req: EvalRequest): Promise<void> {
+  let reply: EvalReply;
+  try {
+    const ev = await evaluation!;
+    if (req.kind === "evaluate") reply = { id: req.id, ok: true, value: await ev.evaluate(req.id, req.file, req.attrs, req.stream) };
+    else if (req.kind === "closure") reply = { id: req.id, ok: true, value: ev.closure };
+    else {
+      const packed = packTexts(ev.state, req.paths);
+      parentPort!.postMessage({ id: req.id, ok: true, value: packed } satisfies EvalReply, [packed.bytes.buffer as ArrayBuffer]);
+      return;
+    }
+  } catch (e) {
+    reply = { id: req.id, ok: false, error: serializeError(e) };
+  }
+  parentPort!.postMessage(reply);
+}
+
+// The first message says where (it is always first: the main thread sends it on adopting us).
+parentPort!.on("message", (m: WorkerInit | EvalRequest) => {
+  if (m.kind === "init") evaluation = library.then((lib) => new Evaluation(m, new RecipeLinker(lib, new RecipeCache(m.cacheDir))));
+  else void handle(m);
+});
