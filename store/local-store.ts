@@ -944,8 +944,8 @@ export class LocalStore {
   }
 
   /**
-   * Move durable temp trees into place and register them in one transaction (claims held),
-   * committed on lmdb-js's write thread. Crash points `<what>.synced`, `.renamed`, `.registered`.
+   * Move durable temp trees into place and register them in one transaction (claims held).
+   * Crash points `<what>.synced`, `<what>.renamed`, `<what>.registered`.
    */
   private async placeAndRegister(outs: readonly MaterialisedOutput[], what: "build" | "import", alsoInTransaction?: () => void): Promise<void> {
     this.crash(`${what}.synced`);
