@@ -345,8 +345,12 @@ export class LocalStore {
     }
   }
 
-  /** Each fsync of `syncTree`'s small case on libuv's thread pool (builds: others go on meanwhile). */
-  private async fsyncTreeAsync(tmp: string): Promise<void> {
+  /** `syncTree` with each fsync on libuv's thread pool (builds: other builds go on meanwhile). */
+  private async syncTreeAsync(tmp: string, entries: number): Promise<void> {
+    if (entries > FSYNC_EACH_LIMIT) {
+      syncFileSystem(this.layout.realStoreDir);
+      return;
+    }
     for (const p of toFsync(tmp)) {
       const fh = await fs.promises.open(p, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
       try {
@@ -932,8 +936,8 @@ export class LocalStore {
   /** Make the outputs of one build durable, move them into place and register them together. */
   async installOutputs(outs: readonly MaterialisedOutput[], drvOutputs: ReadonlyMap<string, string> = new Map()): Promise<void> {
     const total = outs.reduce((n, o) => n + o.entries, 0);
-    if (total > FSYNC_EACH_LIMIT) await syncFileSystemAsync(this.layout.realStoreDir);
-    else for (const o of outs) await this.fsyncTreeAsync(o.tmp);
+    if (total > FSYNC_EACH_LIMIT) syncFileSystem(this.layout.realStoreDir);
+    else for (const o of outs) await this.syncTreeAsync(o.tmp, o.entries);
     await this.placeAndRegister(outs, "build", () => {
       for (const [k, v] of drvOutputs) this.db.drvOutputs.put(k, v);
     });
