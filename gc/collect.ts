@@ -70,7 +70,7 @@ function syncPoint(fifo: string | undefined): void {
 export function takeGcMarker(store: LocalStore): void {
   const me = selfId();
   for (let delay = 5; ; delay = Math.min(delay * 2, 200)) {
-    const got = store.db.env.transactionSync(() => {
+    const got = store.db.write(() => {
       const m = store.db.claims.get(GC_MARKER);
       if (m !== undefined && !(m.pid === me.pid && m.start === me.start) && isAlive(m)) return false;
       store.db.claims.put(GC_MARKER, { pid: me.pid, start: me.start });
@@ -88,7 +88,7 @@ export function releaseGcMarker(store: LocalStore): void {
 function releaseClaims(store: LocalStore, keys: readonly string[]): void {
   if (keys.length === 0) return;
   const me = selfId();
-  store.db.env.transactionSync(() => {
+  store.db.write(() => {
     for (const k of keys) {
       const c = store.db.claims.get(k);
       if (c !== undefined && c.pid === me.pid && c.start === me.start) store.db.claims.remove(k);
@@ -218,7 +218,7 @@ function invalidateBatch(
 ): string[] {
   const { db } = store;
   const me = selfId();
-  return db.env.transactionSync(() => {
+  return db.write(() => {
     for (const k of release) {
       const c = db.claims.get(k);
       if (c !== undefined && c.pid === me.pid && c.start === me.start) db.claims.remove(k);
@@ -375,7 +375,7 @@ function collectOrphans(store: LocalStore, result: GcResult, opts: GcOptions, cr
     const batch = names.slice(i, i + DEFAULT_BATCH);
     // Re-check inside a transaction and claim: a writer renames its object into place while
     // holding its claim, so with the claim ours no writer can be between rename and register.
-    const mine = db.env.transactionSync(() => {
+    const mine = db.write(() => {
       const tempRooted = new Set<string>();
       for (const v of [...db.tempRoots.getRange()]) tempRooted.add(v.value);
       const ok: string[] = [];

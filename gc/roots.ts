@@ -131,7 +131,7 @@ export function sweepStaleTempRoots(store: LocalStore): number {
     if (owner === undefined || !isAlive(owner)) dead.push(key);
   }
   if (dead.length > 0) {
-    db.env.transactionSync(() => {
+    db.write(() => {
       // A tag names one process incarnation, so a dead tag never comes back to life.
       for (const key of dead) db.tempRoots.remove(key);
     });

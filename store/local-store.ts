@@ -247,7 +247,7 @@ export class LocalStore {
     const me = selfId();
     const base = path.basename(p);
     for (let delay = 2; ; delay = Math.min(delay * 2, 100)) {
-      const r = this.db.env.transactionSync(() => {
+      const r = this.db.write(() => {
         if (this.isValidPath(p)) return "valid" as const;
         const c = this.db.claims.get(base);
         if (c !== undefined && !(c.pid === me.pid && c.start === me.start) && isAlive(c)) return "busy" as const;
@@ -262,7 +262,7 @@ export class LocalStore {
   releaseClaim(p: string): void {
     const base = path.basename(p);
     const me = selfId();
-    this.db.env.transactionSync(() => {
+    this.db.write(() => {
       const c = this.db.claims.get(base);
       if (c !== undefined && c.pid === me.pid && c.start === me.start) this.db.claims.remove(base);
     });
@@ -276,7 +276,7 @@ export class LocalStore {
     const me = selfId();
     const valid = new Set<string>();
     const busy: string[] = [];
-    this.db.env.transactionSync(() => {
+    this.db.write(() => {
       alsoInTransaction?.();
       for (const p of paths) {
         if (this.isValidPath(p)) {
@@ -303,7 +303,7 @@ export class LocalStore {
     for (const key of dead) {
       // The temp tree is the one named by the claim removed here: another dead process may have
       // taken the claim over since the scan.
-      const removed = this.db.env.transactionSync(() => {
+      const removed = this.db.write(() => {
         const c = this.db.claims.get(key) as (Claim & { tmp?: string }) | undefined;
         if (c === undefined || isAlive(c)) return undefined;
         this.db.claims.remove(key);
@@ -418,7 +418,7 @@ export class LocalStore {
   registerValidPaths(infos: PathInfo[], alsoInTransaction?: () => void): void {
     const batch = new Set(infos.map((i) => i.path));
     const me = selfId();
-    this.db.env.transactionSync(() => {
+    this.db.write(() => {
       // Each outside reference is looked up once (10,000 .drv files may share one builder source).
       const valid = new Set<string>();
       for (const info of infos) {
@@ -692,7 +692,7 @@ export class LocalStore {
 
   /** Remove `p` from the database if nothing valid refers to it (the files become garbage). */
   invalidatePath(p: string): void {
-    this.db.env.transactionSync(() => {
+    this.db.write(() => {
       const info = this.queryPathInfo(p);
       if (info === undefined) return;
       const referrers = this.queryReferrers(p);
@@ -804,7 +804,7 @@ export class LocalStore {
       this.crash("texts.registered");
       return infos.length;
     } catch (e) {
-      this.db.env.transactionSync(() => {
+      this.db.write(() => {
         for (const p of todo.keys()) {
           const c = this.db.claims.get(path.basename(p));
           if (c !== undefined && c.pid === me.pid && c.start === me.start) this.db.claims.remove(path.basename(p));
@@ -826,7 +826,7 @@ export class LocalStore {
    */
   tryClaimAll(paths: readonly string[], tmp: string): Map<string, ClaimState> {
     const me = selfId();
-    return this.db.env.transactionSync(() => {
+    return this.db.write(() => {
       const r = new Map<string, ClaimState>();
       for (const p of paths) {
         if (this.isValidPath(p)) r.set(p, "valid");
@@ -852,7 +852,7 @@ export class LocalStore {
       return c !== undefined && c.pid === me.pid && c.start === me.start;
     });
     if (held.length === 0) return;
-    this.db.env.transactionSync(() => {
+    this.db.write(() => {
       for (const p of held) {
         const c = this.db.claims.get(path.basename(p));
         if (c !== undefined && c.pid === me.pid && c.start === me.start) this.db.claims.remove(path.basename(p));
@@ -984,7 +984,7 @@ export class LocalStore {
   /** `addTempRoot` for many paths in one transaction. */
   addTempRoots(paths: Iterable<string>): void {
     const todo = [...new Set(paths)].filter((p) => !this.tempRootsHeld.has(p));
-    if (todo.length > 0) this.db.env.transactionSync(() => this.putTempRoots(todo));
+    if (todo.length > 0) this.db.write(() => this.putTempRoots(todo));
   }
 
   /** The writes of addTempRoots, inside the caller's transaction. */
@@ -1006,7 +1006,7 @@ export class LocalStore {
   private dropTempRoots(): void {
     if (this.tempRootsHeld.size === 0) return;
     const me = selfId();
-    this.db.env.transactionSync(() => {
+    this.db.write(() => {
       const m = this.db.claims.get(GC_MARKER);
       if (m !== undefined && !(m.pid === me.pid && m.start === me.start) && isAlive(m)) return;
       this.db.tempRoots.remove(ownerTag(me));

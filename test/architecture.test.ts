@@ -67,6 +67,13 @@ describe("architecture", () => {
     }
   });
 
+  it("only store/db.ts begins LMDB write transactions: every other write goes through db.write (the open gate)", () => {
+    for (const f of files) {
+      if (f === "store/db.ts") continue;
+      expect(/\b(transactionSync|childTransaction|transaction|putSync|removeSync|ifNoExists|ifVersion)\(/.test(code(f)), `${f} writes around the gate`).toBe(false);
+    }
+  });
+
   it("imports point one way: store/format <- store <- {builder, gc, profiles} <- cli; eval and builder apart", () => {
     const allowed: Record<string, string[]> = {
       "store/format": ["store/format"],

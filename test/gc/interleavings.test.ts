@@ -211,7 +211,7 @@ console.log("d " + imp(${JSON.stringify(dNar)}, store.layout.printPath(d), ${JSO
     const writer = spawnClient(
       dirs.root,
       dirs.scratch,
-      `store.db.env.transactionSync(() => {
+      `store.db.write(() => {
   store.db.tempRoots.put("${process.pid}-${start + 1}", ${JSON.stringify(stale)});
   store.db.tempRoots.put("${process.pid}-${start}", ${JSON.stringify(kept)});
   store.db.claims.put(${JSON.stringify(path.basename(claimed))}, { pid: ${process.pid}, start: ${start + 7} });

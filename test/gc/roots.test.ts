@@ -74,7 +74,7 @@ describe("findRoots", () => {
     // written by hand.
     const c = `${store.storeDir}/${"c".repeat(32)}-c`;
     // A block body: a callback returning put()'s promise would keep lmdb-js's transaction open.
-    store.db.env.transactionSync(() => {
+    store.db.write(() => {
       store.db.tempRoots.put(`${process.pid}-${start + 3}`, c);
     });
     const temp = (rs: { kind: string; path: string }[]) => rs.filter((r) => r.kind === "temp").map((r) => r.path).sort();

@@ -161,7 +161,7 @@ describe("cairn gc", () => {
     const claimer = spawnClient(
       dirs.root,
       dirs.scratch,
-      `store.db.env.transactionSync(() => { store.db.claims.put(${JSON.stringify(claimedName)}, { pid: ${process.pid}, start: ${start} }); });`,
+      `store.db.write(() => { store.db.claims.put(${JSON.stringify(claimedName)}, { pid: ${process.pid}, start: ${start} }); });`,
       { T_WAIT: "0" },
     );
     expect((await claimer.done).status).toBe(0);
@@ -176,7 +176,7 @@ describe("cairn gc", () => {
     expect(fs.existsSync("/etc/passwd")).toBe(true);
     fs.rmdirSync(liveTmp);
     // Once the claim is gone (its owner finished or died), the entry is garbage.
-    const release = spawnClient(dirs.root, dirs.scratch, `store.db.env.transactionSync(() => { store.db.claims.remove(${JSON.stringify(claimedName)}); });`, {
+    const release = spawnClient(dirs.root, dirs.scratch, `store.db.write(() => { store.db.claims.remove(${JSON.stringify(claimedName)}); });`, {
       T_WAIT: "0",
     });
     expect((await release.done).status).toBe(0);

@@ -397,7 +397,7 @@ describe("verifyStore", () => {
     await withStore(layout, (store) => {
       fs.mkdirSync(path.join(layout.realStoreDir, tmpName));
       fs.writeFileSync(path.join(layout.realStoreDir, tmpName, "f"), "x");
-      store.db.env.transactionSync(() => {
+      store.db.write(() => {
         store.db.claims.put(`${"4".repeat(32)}-x`, { pid: 999_999_999, start: 1, tmp: tmpName } as never);
       });
       fs.mkdirSync(path.join(layout.trashDir, "old"));
