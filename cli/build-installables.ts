@@ -2,7 +2,7 @@
 // store paths (optionally `DRV!out,dev`), turned into derivation paths.
 import { CairnError, parseStorePath } from "../store/format/index.js";
 import type { LocalStore } from "../store/local-store.js";
-import { evaluate } from "./evaluate.js";
+import { Evaluator, instantiate } from "./evaluate.js";
 
 export interface Wanted {
   drvPath: string;
@@ -15,17 +15,33 @@ export interface Wanted {
   known?: Map<string, string>;
 }
 
-export async function resolveInstallables(store: LocalStore, args: readonly string[], attrs: readonly string[], cacheDir: string): Promise<Wanted[]> {
+/**
+ * `opening` may still be opening: a recipe's evaluation thread starts at once (it was prestarted
+ * by cli/main.ts) and waits for the store only where it needs it.
+ */
+export async function resolveInstallables(
+  storeDir: string,
+  opening: Promise<LocalStore>,
+  args: readonly string[],
+  attrs: readonly string[],
+  cacheDir: string,
+): Promise<Wanted[]> {
   const wanted: Wanted[] = [];
   for (const a of args) {
     const [p, outs] = a.split("!", 2) as [string, string | undefined];
-    if (p.endsWith(".drv") && p.startsWith(`${store.storeDir}/`)) {
-      parseStorePath(store.storeDir, p);
-      if (!store.isValidPath(p)) throw new CairnError("E_INVALID_PATH", `derivation '${p}' is not valid in this store`, { path: p });
+    if (p.endsWith(".drv") && p.startsWith(`${storeDir}/`)) {
+      parseStorePath(storeDir, p);
+      if (!(await opening).isValidPath(p)) throw new CairnError("E_INVALID_PATH", `derivation '${p}' is not valid in this store`, { path: p });
       wanted.push({ drvPath: p, ...(outs ? { outputs: outs.split(",") } : {}) });
       continue;
     }
-    const r = await evaluate(store, a, [...attrs], cacheDir);
+    const ev = new Evaluator(storeDir, cacheDir);
+    let r;
+    try {
+      r = await instantiate(ev, opening, a, [...attrs]);
+    } finally {
+      await ev.close();
+    }
     for (const s of r.selected) {
       const all = (s.drv as { all?: readonly { outputName: string; outPath: string }[] }).all;
       const known = all !== undefined ? new Map(all.map((o) => [o.outputName, o.outPath])) : undefined;

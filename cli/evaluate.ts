@@ -1,7 +1,11 @@
 // Evaluate a recipe against a store and write what the selection needs: the composition the CLI
 // owns (eval never imports the store's implementation, only its interface).
+import path from "node:path";
 import { Evaluator, type SelectedDerivation, type TextObject } from "../eval/evaluator.js";
+import type { EvalStore } from "../eval/state.js";
+import { checkName, makeFixedOutputPath, printStorePath } from "../store/format/index.js";
 import type { LocalStore, TextStaging } from "../store/local-store.js";
+import { hashPath } from "../store/nar-fs.js";
 
 export { Evaluator };
 
@@ -26,7 +30,7 @@ export async function instantiate(ev: Evaluator, opening: Promise<LocalStore>, f
   const evaluation = ev.evaluate(file, attrs, attrs.length > 0 ? undefined : stage);
   evaluation.catch(() => {}); // handled below, after the store is open
   const store = await opening;
-  ev.useStore(store);
+  ev.useStore(pathsOf(store));
   if (attrs.length === 0) {
     staging = store.stageTexts();
     for (const made of early.splice(0)) if (!stage(made)) ev.stopStreaming();
@@ -66,6 +70,33 @@ export async function instantiate(ev: Evaluator, opening: Promise<LocalStore>, f
   } finally {
     staging?.discard();
   }
+}
+
+/**
+ * What path() copies into: `store`, where a source whose store path is valid already (a second
+ * run's case) is only read and hashed. LocalStore.addPath copies before it knows the path, and
+ * each path() call blocks the evaluation thread.
+ */
+function pathsOf(store: LocalStore): EvalStore {
+  return {
+    storeDir: store.storeDir,
+    addPath: (source, opts = {}) => {
+      let p: string | undefined;
+      try {
+        const method = opts.method ?? "recursive";
+        const name = checkName(opts.name ?? path.basename(path.resolve(source)));
+        const hash = hashPath(source, { flat: method === "flat" }).hash;
+        p = printStorePath(store.storeDir, makeFixedOutputPath(store.storeDir, name, { method, hash }));
+      } catch {
+        // addPath says what is wrong with the source.
+      }
+      if (p !== undefined) {
+        store.addTempRoot(p); // before the validity check, as addPath does (a gc may run meanwhile)
+        if (store.isValidPath(p)) return p;
+      }
+      return store.addPath(source, opts);
+    },
+  };
 }
 
 /** Evaluate one recipe file on its own evaluation thread. */

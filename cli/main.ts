@@ -6,6 +6,11 @@ import type * as Commander from "commander";
 import { CairnError } from "../store/format/errors.js";
 import { err, type Context } from "./context.js";
 
+// Commands that evaluate recipes start their evaluation thread first: it boots while this thread
+// loads the rest.
+const FIRST = process.argv.slice(2).find((a) => !a.startsWith("-"));
+if (FIRST === "instantiate" || FIRST === "build") void import("../eval/prestart.js").then((m) => m.prestartEvaluator());
+
 // Required rather than imported: importing CommonJS from ESM starts a lexer over it (~20 ms of
 // start-up for every command).
 const { Command, CommanderError } = createRequire(import.meta.url)("commander") as typeof Commander;
@@ -125,8 +130,6 @@ async function main(argv: string[]): Promise<number> {
       .configureOutput({ writeErr: () => {}, writeOut: (s) => process.stdout.write(s) })
       .showSuggestionAfterError(true);
     const first = argv.find((a) => !a.startsWith("-"));
-    // These evaluate recipes: their evaluation thread boots while the command loads.
-    if (first === "instantiate" || first === "build") void import("../eval/evaluator.js").then((m) => m.prestartEvaluator());
     const load = first !== undefined && Object.hasOwn(COMMANDS, first) ? [COMMANDS[first]!] : Object.values(COMMANDS);
     const commands = await Promise.all(load.map((f) => f()));
     for (const m of commands) m.register(program, ctx);

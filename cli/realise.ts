@@ -5,11 +5,8 @@ import os from "node:os";
 import type { Command } from "commander";
 import { CairnError } from "../store/format/index.js";
 import type { LocalStore } from "../store/local-store.js";
-import { buildDerivations, type BuildOptions } from "../builder/scheduler.js";
+import type { BuildOptions } from "../builder/scheduler.js";
 import type { Substituter } from "../builder/substitution.js";
-import { currentSystem } from "../builder/goal.js";
-import { checkSandboxAvailable } from "../builder/sandbox/run.js";
-import { BuildProgress } from "./progress.js";
 import { err, type Context } from "./context.js";
 
 export interface RealiseOptions {
@@ -79,10 +76,31 @@ export function failingExitStatus(kinds: Iterable<string>): number {
   return mask ? mask | 0b1100000 : 1;
 }
 
+/**
+ * The outputs of `drvPaths` when evaluation gave them all and all are valid (a build run again):
+ * then there is nothing to plan, and the builder is not even loaded. Undefined otherwise.
+ */
+function allValid(store: LocalStore, drvPaths: readonly string[], known: RealiseOptions["knownOutputs"]): Realised | undefined {
+  const outs = drvPaths.map((d) => known?.get(d));
+  if (outs.some((m) => m === undefined)) return undefined;
+  const paths = outs.flatMap((m) => [...m!.values()]);
+  // Rooted before they count as valid, as buildDerivations does: a gc may run meanwhile.
+  store.addTempRoots(paths);
+  if (!paths.every((p) => store.isValidPath(p))) return undefined;
+  return new Map(drvPaths.map((d, i) => [d, new Map(outs[i])]));
+}
+
 export async function runBuild(ctx: Context, store: LocalStore, drvPaths: readonly string[], o: RealiseOptions = {}): Promise<Realised> {
   const sandbox = o.sandbox !== false;
-  if (sandbox) checkSandboxAvailable();
+  if (sandbox) (await import("../builder/sandbox/run.js")).checkSandboxAvailable();
   else if (!o.quiet) err("warning: building without a sandbox (--no-sandbox): builds can read and write anything this user can\n");
+  const done = o.check ? undefined : allValid(store, drvPaths, o.knownOutputs);
+  if (done !== undefined) return done;
+  const [{ buildDerivations }, { currentSystem }, { BuildProgress }] = await Promise.all([
+    import("../builder/scheduler.js"),
+    import("../builder/goal.js"),
+    import("./progress.js"),
+  ]);
   const mode = o.json ? "json" : ctx.stderrIsTTY ? "tty" : "plain";
   const substituter = await substituterFrom(ctx, store, o.verbose === true && !o.quiet);
   const progress = new BuildProgress(mode, o.quiet ? () => {} : err, process.stderr.columns || 100);

@@ -36,7 +36,7 @@ const NOT_JSON = new Set(["args", "__ignoreNulls", "__structuredAttrs"]);
 const EXPERIMENTAL = ["__contentAddressed", "__impure"];
 
 /** `xs` sorted by UTF-8 bytes; for ASCII (attribute names nearly always) that is the native order. */
-function sortUtf8Fast(xs: string[]): string[] {
+export function sortUtf8Fast(xs: string[]): string[] {
   return xs.every(isAscii) ? xs.sort() : xs.sort(compareUtf8);
 }
 

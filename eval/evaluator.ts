@@ -1,7 +1,8 @@
 // The main thread's side of evaluation: a worker thread evaluates recipes (eval/worker.ts, with
 // --experimental-vm-modules for eval/linker.ts) while this thread opens the store; path() calls
 // from recipes are served here, against the store the caller attaches.
-import { MessageChannel, Worker } from "node:worker_threads";
+import { MessageChannel, type Worker } from "node:worker_threads";
+import { takeEvaluationThread } from "./prestart.js";
 import {
   deserializeError,
   serializeError,
@@ -21,28 +22,6 @@ export type { TextObject } from "./instantiate.js";
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
 type Call = { op: "addPath"; args: Parameters<EvalStore["addPath"]> };
 
-function spawnWorker(): Worker {
-  return new Worker(new URL("./worker.js", import.meta.url), {
-    execArgv: ["--experimental-vm-modules", "--experimental-import-meta-resolve"],
-    // Semi-spaces may grow to 64 MB (V8's default is 16): evaluation keeps a few KB per
-    // derivation, which scavenges copy; fewer of them for 10,000 derivations.
-    resourceLimits: { maxYoungGenerationSizeMb: 192 },
-  });
-}
-
-let prestarted: Worker | undefined;
-
-/**
- * Start the evaluation thread before the command line is even read (cli/main.ts, for commands
- * that evaluate recipes): it boots (~70 ms) while this thread loads the command. Unused, it does
- * not keep the process alive.
- */
-export function prestartEvaluator(): void {
-  if (prestarted !== undefined) return;
-  prestarted = spawnWorker();
-  prestarted.unref();
-}
-
 export class Evaluator {
   private readonly worker: Worker;
   private readonly channel = new MessageChannel();
@@ -56,9 +35,8 @@ export class Evaluator {
 
   /** Start the evaluation thread now, or take the prestarted one (it loads while the caller opens the store). */
   constructor(storeDir: string, cacheDir: string) {
-    this.worker = prestarted ?? spawnWorker();
+    this.worker = takeEvaluationThread();
     this.worker.ref();
-    prestarted = undefined;
     const init: WorkerInit = { kind: "init", storeDir, cacheDir, rpc: this.channel.port2, flag: this.flag.buffer as SharedArrayBuffer };
     this.worker.postMessage(init, [this.channel.port2]);
     this.worker.on("message", (r: EvalReply) => {

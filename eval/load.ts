@@ -3,7 +3,8 @@
 // without restricted evaluation.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { CairnError, compareUtf8, isCairnError } from "../store/format/index.js";
+import { CairnError, isCairnError } from "../store/format/index.js";
+import { sortUtf8Fast } from "./derivation.js";
 import { LocatedSyntaxError } from "./strip.js";
 import { isDerivationOutput, type DerivationOutput } from "./values.js";
 
@@ -114,7 +115,8 @@ export function derivationsIn(v: unknown, what: string, file: string): { attr: s
   if (isDerivationOutput(v)) return [{ attr: what, drv: v }];
   if (typeof v === "object" && v !== null && !Array.isArray(v)) {
     const out: { attr: string; drv: DerivationOutput }[] = [];
-    for (const k of Object.keys(v).sort(compareUtf8)) {
+    // 10,000 attribute names (a big recipe's default export): the comparator would cost ~20 ms.
+    for (const k of sortUtf8Fast(Object.keys(v))) {
       const x = force((v as Record<string, unknown>)[k], file);
       if (isDerivationOutput(x)) out.push({ attr: what ? `${what}.${k}` : k, drv: x });
     }

@@ -4,7 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
 import { CairnError, encodeNix32, hashBytes } from "../../store/format/index.js";
-import { openStore, out, err, recipeCacheDir, type Context } from "../context.js";
+import { openStore, out, err, recipeCacheDir, resolveLayout, type Context } from "../context.js";
 import { storeOptions } from "../options.js";
 import { resolveInstallables } from "../build-installables.js";
 import { runBuild, buildOptionsFrom, addBuildOptions } from "../realise.js";
@@ -38,9 +38,12 @@ export function register(program: Command, ctx: Context): void {
         .option("--json", "JSON lines of progress on stderr, the result as JSON on stdout"),
     ),
   ).action(async (installables: string[], opts) => {
-    const store = await openStore(ctx, opts);
+    // Opened while a recipe evaluates (it waits for the store only to write what it made).
+    const opening = openStore(ctx, opts);
+    opening.catch(() => {}); // its failure surfaces where it is awaited
     try {
-      const wanted = await resolveInstallables(store, installables, opts.attr, recipeCacheDir(ctx));
+      const wanted = await resolveInstallables(resolveLayout(ctx, opts).storeDir, opening, installables, opts.attr, recipeCacheDir(ctx));
+      const store = await opening;
       const known = new Map(wanted.flatMap((w) => (w.known ? [[w.drvPath, w.known] as const] : [])));
       const realised = await runBuild(ctx, store, wanted.map((w) => w.drvPath), { ...buildOptionsFrom(ctx, opts), knownOutputs: known });
       const results: { drvPath: string; outputs: Record<string, string> }[] = [];
@@ -63,7 +66,7 @@ export function register(program: Command, ctx: Context): void {
       if (opts.json) out(`${JSON.stringify(results)}\n`);
       else for (const r of results) for (const p of Object.values(r.outputs)) out(`${p}\n`);
     } finally {
-      await store.close();
+      await opening.then((s) => s.close(), () => {});
     }
   });
   void err;

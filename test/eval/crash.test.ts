@@ -44,7 +44,7 @@ interface Case {
   texts: number;
 }
 const cases: Case[] = [];
-const reference = new Map<string, { out: string; valid: string[] }>();
+const reference = new Map<string, { out: string; valid: string[]; root: string }>();
 
 const envOf = (root: string, crashAt?: string) => ({ CAIRN_ROOT: root, CAIRN_STORE_DIR: STORE_DIR, CAIRN_CRASH_AT: crashAt, XDG_CACHE_HOME: path.join(scratch, "cache") });
 const instantiate = (c: Case, root: string, crashAt?: string) => runCairn(["instantiate", c.file, ...c.attrs.flatMap((a) => ["-A", a])], { env: envOf(root, crashAt) });
@@ -78,7 +78,7 @@ beforeAll(async () => {
     const valid = await consistent(root);
     // The path() source, and the texts.
     expect(valid.length).toBe(1 + c.texts);
-    reference.set(c.name, { out: r.out, valid });
+    reference.set(c.name, { out: r.out, valid, root });
   }
 }, 120_000);
 
@@ -114,4 +114,17 @@ describe("CR-1: instantiate killed while writing .drv files", () => {
       }
     }, 120_000);
   }
+});
+
+describe("a second run", () => {
+  it("does not copy a path() source already in the store (add.written is never reached)", async () => {
+    for (const c of cases) {
+      const ref = reference.get(c.name)!;
+      const r = await instantiate(c, ref.root, "add.written:1");
+      expect(r.signal, `${c.name}: ${r.stderr}`).toBe(null);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.out).toBe(ref.out);
+      expect(await consistent(ref.root)).toEqual(ref.valid);
+    }
+  }, 120_000);
 });
