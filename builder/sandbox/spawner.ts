@@ -9,22 +9,39 @@
 // --die-with-parent: bubblewrap#633) would be orphaned and block forever. The spawner stops bwrap
 // first, kills that child, then bwrap. (The parent-death signal remains the fallback should the
 // spawner itself be killed.)
+import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import { execa, type ResultPromise } from "execa";
 import { hostTools } from "./host-tools.js";
 import type { FromSpawner, ToSpawner } from "./spawner-protocol.js";
 
-// Closes every inherited fd above 2, then becomes the real command (bash understands fd numbers
-// above 9, which dash does not).
-const CLOSER = 'for f in /proc/$$/fd/*; do n=${f##*/}; case $n in 0|1|2) ;; *) eval "exec $n>&-" 2>/dev/null ;; esac; done; exec "$@"';
 // setpriv sets the parent-death signal before anything else runs, and this guard then checks
-// that the parent is still this spawner: if it died first, give up.
-const PARENT_GUARD = '[ "$PPID" = "$1" ] || exit 111; shift; exec "$@"';
+// that the parent is still this spawner (if it died first, give up); the build's stderr joins its
+// stdout, as in Nix, so the log keeps the order in which the builder wrote.
+const PARENT_GUARD = '[ "$PPID" = "$1" ] || exit 111; shift; exec "$@" 2>&1';
 
-/** The argv that closes stray fds, arms the parent-death signal and then runs `cmd`. */
+/** The argv that arms the parent-death signal and then runs `cmd`. */
 function guarded(cmd: readonly string[]): string[] {
   const { setpriv, sh } = hostTools();
-  return ["--noprofile", "--norc", "-c", CLOSER, "cairn-build", setpriv, "--pdeathsig", "KILL", "--", sh, "-c", PARENT_GUARD, "cairn-guard", String(process.pid), ...cmd];
+  return [setpriv, "--pdeathsig", "KILL", "--", sh, "-c", PARENT_GUARD, "cairn-guard", String(process.pid), ...cmd];
+}
+
+/**
+ * Close every descriptor this process inherited beyond 0-2 (a Node child inherits the fds Node
+ * itself inherited: RELIABILITY.md §4.2 #3). Node and libuv open all of theirs close-on-exec (the
+ * IPC channel to cairn included), so what lacks the flag came from outside: closing it here, once,
+ * means no build process ever sees it.
+ */
+function closeInheritedFds(): void {
+  for (const name of fs.readdirSync("/proc/self/fd")) {
+    const fd = Number(name);
+    if (fd <= 2) continue;
+    try {
+      const flags = parseInt(/^flags:\s+([0-7]+)/m.exec(fs.readFileSync(`/proc/self/fdinfo/${fd}`, "latin1"))?.[1] ?? "0", 8);
+      if ((flags & 0o2000000) === 0) fs.closeSync(fd); // O_CLOEXEC
+    } catch {
+      /* the directory's own fd, gone by now */
+    }
+  }
 }
 
 /** Direct children of `pid` (from /proc: ppid is field 4 of /proc/N/stat). */
@@ -63,7 +80,7 @@ function killTree(pid: number | undefined): void {
 }
 
 interface Job {
-  child: ResultPromise;
+  child: ChildProcess;
   killed: boolean;
 }
 const jobs = new Map<number, Job>();
@@ -71,29 +88,28 @@ const jobs = new Map<number, Job>();
 const send = (m: FromSpawner) => process.send?.(m);
 
 function run(id: number, cmd: readonly string[], env: Record<string, string>, cwd: string, detached: boolean): void {
-  const { bash } = hostTools();
-  const child = execa(bash, guarded(cmd), { env, extendEnv: false, stdin: "ignore", all: true, buffer: false, reject: false, cleanup: true, detached, cwd });
+  const argv = guarded(cmd);
+  const child = spawn(argv[0]!, argv.slice(1), { env, cwd, detached, stdio: ["ignore", "pipe", "pipe"] });
   const job: Job = { child, killed: false };
   jobs.set(id, job);
-  send({ t: "started", id, pid: child.pid ?? -1 });
-  child.all?.on("data", (c: Buffer) => send({ t: "out", id, data: c }));
+  let failed: Error | undefined;
+  child.once("error", (e) => (failed = e));
+  if (child.pid !== undefined) send({ t: "started", id, pid: child.pid });
+  for (const s of [child.stdout!, child.stderr!]) s.on("data", (c: Buffer) => send({ t: "out", id, data: c }));
   // Once the process we started has exited after a kill, nothing may hold the output open for
-  // long: close our end so the wait below ends.
+  // long: close our ends so the wait below ends.
   child.once("exit", () => {
-    if (job.killed) setTimeout(() => child.all?.destroy(), 1000).unref();
+    if (job.killed) setTimeout(() => (child.stdout!.destroy(), child.stderr!.destroy()), 1000).unref();
   });
-  type Exit = Omit<Extract<FromSpawner, { t: "exit" }>, "t" | "id">;
-  const finish = (m: Exit) => {
+  // "close": exited and its output drained.
+  child.once("close", (code, sig) => {
     // Without a pid namespace (--no-sandbox) the process group is all there is to catch
     // background processes (setsid escapes it: one reason that mode warns).
     if (detached && child.pid !== undefined) signal(-child.pid, "SIGKILL");
     jobs.delete(id);
-    send({ t: "exit", id, ...m });
-  };
-  child.then(
-    (r) => finish({ ...(r.exitCode !== undefined ? { exitCode: r.exitCode } : {}), ...(r.signal !== undefined ? { signal: r.signal } : {}) }),
-    (e: unknown) => finish(job.killed ? { signal: "SIGKILL" } : { error: e instanceof Error ? e.message : String(e) }),
-  );
+    if (failed !== undefined) send({ t: "exit", id, ...(job.killed ? { signal: "SIGKILL" } : { error: failed.message }) });
+    else send({ t: "exit", id, ...(code !== null ? { exitCode: code } : {}), ...(sig !== null ? { signal: sig } : {}) });
+  });
 }
 
 process.on("message", (m: ToSpawner) => {
@@ -119,4 +135,5 @@ process.on("disconnect", () => {
     killTree(job.child.pid);
   }
 });
+closeInheritedFds();
 send({ t: "ready" });

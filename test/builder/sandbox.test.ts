@@ -79,8 +79,9 @@ for (const mode of modes) {
         ...["writeInput", "remount", "userns", "read", "symlinkInput", "network", "env", "fds", "daemon", "killall", "fakePath", "tty", "uid"].flatMap((a) => ["-A", a])], {
         env: { ...process.env, ...p.env, SECRET_TOKEN: "hunter2" },
         cwd: p.dir,
-        // An extra open fd in the caller (fd 3 here): it must not reach the builder.
-        stdio: ["ignore", "pipe", "pipe", fs.openSync(secretFile, "r")],
+        // Extra open fds in the caller (3 and 6 here; cairn's IPC channel to its build spawner
+        // takes the spawner's fd 3, so 6 is the one that would reach it): none may reach the builder.
+        stdio: ["ignore", "pipe", "pipe", fs.openSync(secretFile, "r"), "ignore", "ignore", fs.openSync(secretFile, "r")],
       });
       expect(r.status, r.stderr.toString()).toBe(0);
       const outs = JSON.parse(r.stdout.toString()) as { drvPath: string; outputs: { out: string } }[];
