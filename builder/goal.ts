@@ -101,15 +101,42 @@ function lstatOrUndefined(p: string): fs.Stats | undefined {
   }
 }
 
-/** A private build area: ROOT/var/cairn/builds/<owner>-<random>/{build,store,etc}, mode 0700. */
-function makeBuildArea(buildsDir: string): { top: string; build: string; store: string; etc: string } {
-  fs.mkdirSync(buildsDir, { recursive: true, mode: 0o755 });
+/** A private build area: ROOT/var/cairn/builds/<owner>-<random>/{build,store}, mode 0700. */
+function makeBuildArea(buildsDir: string): { top: string; build: string; store: string } {
   const top = path.join(buildsDir, `${ownerTag()}-${randomBytes(6).toString("hex")}`);
-  fs.mkdirSync(top, { mode: 0o700 });
-  const area = { top, build: path.join(top, "build"), store: path.join(top, "store"), etc: path.join(top, "etc") };
-  for (const d of [area.build, area.store, area.etc]) fs.mkdirSync(d, { mode: 0o755 });
-  fs.chmodSync(area.build, 0o700);
+  try {
+    fs.mkdirSync(top, { mode: 0o700 });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+    fs.mkdirSync(buildsDir, { recursive: true, mode: 0o755 });
+    fs.mkdirSync(top, { mode: 0o700 });
+  }
+  const area = { top, build: path.join(top, "build"), store: path.join(top, "store") };
+  fs.mkdirSync(area.build, { mode: 0o700 });
+  fs.mkdirSync(area.store, { mode: 0o755 });
   return area;
+}
+
+type EtcPaths = { passwd: string; group: string; hosts: string };
+const sharedEtcs = new Map<string, EtcPaths>();
+
+/**
+ * The synthetic /etc files, the same for every build (one uid and gid): written once per process
+ * into ROOT/var/cairn/builds/<owner>-etc and bound read-only into each sandbox. The garbage
+ * collector removes it once its owner is dead, like any build dir; `settleRemovals` removes it.
+ */
+function sharedEtc(buildsDir: string): EtcPaths {
+  let paths = sharedEtcs.get(buildsDir);
+  if (paths !== undefined) return paths;
+  const dir = path.join(buildsDir, `${ownerTag()}-etc`);
+  fs.mkdirSync(buildsDir, { recursive: true, mode: 0o755 });
+  fs.rmSync(dir, { recursive: true, force: true }); // a reused pid's leftover cannot be ours
+  fs.mkdirSync(dir, { mode: 0o755 });
+  const text = etcFiles(SANDBOX_UID, SANDBOX_GID);
+  paths = { passwd: path.join(dir, "passwd"), group: path.join(dir, "group"), hosts: path.join(dir, "hosts") };
+  for (const k of ["passwd", "group", "hosts"] as const) fs.writeFileSync(paths[k], text[k], { mode: 0o444 });
+  sharedEtcs.set(buildsDir, paths);
+  return paths;
 }
 
 export interface GoalResult {
@@ -178,9 +205,7 @@ export async function runGoal(
         onOutput,
       });
     } else {
-      const etc = etcFiles(SANDBOX_UID, SANDBOX_GID);
-      const etcPaths = { passwd: path.join(area.etc, "passwd"), group: path.join(area.etc, "group"), hosts: path.join(area.etc, "hosts") };
-      for (const k of ["passwd", "group", "hosts"] as const) fs.writeFileSync(etcPaths[k], etc[k], { mode: 0o644 });
+      const etcPaths = sharedEtc(buildsDir);
       // lstat right before the argv is built: a symlink input is recreated, never bound (§4.2 #2).
       const sandboxInputs: SandboxInput[] = inputs.map((p) => {
         const real = store.layout.realPath(store.parsePath(p));
@@ -321,7 +346,10 @@ function deferRemoval(dir: string): void {
   pendingRemovals.add(p);
 }
 
+/** Wait for every build area's removal, and remove the shared /etc files (the builds are done). */
 export async function settleRemovals(): Promise<void> {
+  for (const p of sharedEtcs.values()) deferRemoval(path.dirname(p.passwd));
+  sharedEtcs.clear();
   while (pendingRemovals.size > 0) await Promise.all([...pendingRemovals]);
 }
 
