@@ -48,6 +48,9 @@ export interface BuildSummary {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** How many ready builds' outputs a claim transaction takes in advance (see claimAhead). */
+const CLAIM_AHEAD = 8;
+
 export async function buildDerivations(store: LocalStore, wanted: readonly string[], opts: BuildOptions): Promise<BuildSummary> {
   const ev = opts.events ?? {};
   const signal = opts.signal ?? new AbortController().signal;
@@ -100,23 +103,48 @@ export async function buildDerivations(store: LocalStore, wanted: readonly strin
 
   const settings: GoalSettings = { ...opts, signal };
 
+  // Claim-ahead: the transaction that claims one build's outputs also claims those of the next few
+  // ready builds (each all-or-nothing, skipped when another process holds one), so most builds
+  // start without a commit of their own. Claims not used are released at the end.
+  const claimTmp = path.join(buildsDir, ownerTag());
+  const heldAhead = new Set<string>();
+  const claimAhead = (): string[][] => {
+    const groups: string[][] = [];
+    for (const d of ready) {
+      if (groups.length >= CLAIM_AHEAD) break;
+      if (dead.has(d) || force.has(d)) continue;
+      const outs = [...byPath.get(d)!.outputs.values()].filter((p) => !heldAhead.has(p) && !store.isValidPath(p));
+      if (outs.length > 0) groups.push(outs);
+    }
+    return groups;
+  };
+
   const runNode = async (node: PlanNode): Promise<void> => {
     const { drvPath } = node;
     const check = force.has(drvPath);
     // Claim every missing output; if another live process holds one, wait for it.
     const missing = new Set([...node.outputs.values()].filter((p) => check || !store.isValidPath(p)));
     const claimed: string[] = [];
-    if (!check) {
+    if (!check && missing.size > 0 && [...missing].every((p) => heldAhead.has(p))) {
+      // Claimed when an earlier build started: ours since, so still missing.
+      for (const p of missing) (heldAhead.delete(p), claimed.push(p));
+    } else if (!check) {
       for (;;) {
         if (signal.aborted) throw new BuildFailure("cancelled", `build of '${drvPath}' was cancelled`);
-        const r = store.tryClaimAll([...missing], path.join(buildsDir, ownerTag()));
+        const ahead = claimAhead();
+        const got = store.tryClaimGroups([[...missing], ...ahead], claimTmp);
+        const r = got[0]!;
+        for (const g of got.slice(1)) for (const [p, v] of g) if (v === "claimed") heldAhead.add(p);
         let busy: string | undefined;
         for (const [p, v] of r) {
           if (v === "valid") missing.delete(p);
           else if (v === "claimed") claimed.push(p);
           else busy ??= p;
         }
-        if (busy === undefined) break;
+        if (busy === undefined) {
+          for (const p of claimed) heldAhead.delete(p);
+          break;
+        }
         ev.waiting?.(drvPath, busy);
         running--;
         poke();
@@ -191,6 +219,7 @@ export async function buildDerivations(store: LocalStore, wanted: readonly strin
     wake = undefined;
   }
   await settleRemovals();
+  store.releaseClaims(heldAhead);
   if (signal.aborted && summary.failed.every((f) => f.kind !== "cancelled")) {
     summary.failed.push({ drvPath: wanted[0] ?? "", error: new BuildFailure("cancelled", "build cancelled"), kind: "cancelled" });
   }

@@ -825,23 +825,30 @@ export class LocalStore {
    * holds it; then nothing is claimed).
    */
   tryClaimAll(paths: readonly string[], tmp: string): Map<string, ClaimState> {
+    return this.tryClaimGroups([paths], tmp)[0]!;
+  }
+
+  /** tryClaimAll for several groups of paths, each all-or-nothing, in one transaction. */
+  tryClaimGroups(groups: readonly (readonly string[])[], tmp: string): Map<string, ClaimState>[] {
     const me = selfId();
-    return this.db.write(() => {
-      const r = new Map<string, ClaimState>();
-      for (const p of paths) {
-        if (this.isValidPath(p)) r.set(p, "valid");
-        else {
-          const c = this.db.claims.get(path.basename(p));
-          r.set(p, c !== undefined && !(c.pid === me.pid && c.start === me.start) && isAlive(c) ? "busy" : "claimed");
+    return this.db.write(() =>
+      groups.map((paths) => {
+        const r = new Map<string, ClaimState>();
+        for (const p of paths) {
+          if (this.isValidPath(p)) r.set(p, "valid");
+          else {
+            const c = this.db.claims.get(path.basename(p));
+            r.set(p, c !== undefined && !(c.pid === me.pid && c.start === me.start) && isAlive(c) ? "busy" : "claimed");
+          }
         }
-      }
-      if ([...r.values()].includes("busy")) {
-        for (const [p, v] of r) if (v === "claimed") r.set(p, "busy");
+        if ([...r.values()].includes("busy")) {
+          for (const [p, v] of r) if (v === "claimed") r.set(p, "busy");
+          return r;
+        }
+        for (const [p, v] of r) if (v === "claimed") this.db.claims.put(path.basename(p), { pid: me.pid, start: me.start, tmp } as Claim);
         return r;
-      }
-      for (const [p, v] of r) if (v === "claimed") this.db.claims.put(path.basename(p), { pid: me.pid, start: me.start, tmp } as Claim);
-      return r;
-    });
+      }),
+    );
   }
 
   /** Drop this process's claims on `paths` (those it still holds), in one transaction. */
