@@ -77,12 +77,18 @@ describe("provenance in path-info", () => {
       const current = store.db.paths.get(hashPart)!;
       expect(current.substitutedFrom).toBe(`file://${cache}`);
       const { substitutedFrom: _f, ultimate: _u, ...old } = current;
-      await store.db.paths.put(hashPart, old);
+      store.db.write(() => {
+        store.db.paths.put(hashPart, old);
+      });
       expect(store.queryPathInfo(closure.top)).toEqual(old);
       // A newer cairn's field this one does not know does not stop the record from reading.
-      await store.db.paths.put(hashPart, { ...old, someFutureField: { x: 1 } } as typeof old);
+      store.db.write(() => {
+        store.db.paths.put(hashPart, { ...old, someFutureField: { x: 1 } } as typeof old);
+      });
       expect(store.queryPathInfo(closure.top)?.narHash).toBe(old.narHash);
-      await store.db.paths.put(hashPart, old);
+      store.db.write(() => {
+        store.db.paths.put(hashPart, old);
+      });
     } finally {
       await store.close();
     }
