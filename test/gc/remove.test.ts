@@ -6,7 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { DeletePool, PARALLEL_FROM } from "../../gc/remove.js";
-import { addTexts, assertConsistent, isValid, ok, scratchPerTest, spawnClient } from "./helpers.js";
+import { addTexts, addTrees, assertConsistent, isValid, ok, scratchPerTest } from "./helpers.js";
 
 const dirs = scratchPerTest("cairn-gc-remove-");
 
@@ -89,23 +89,7 @@ describe("a gc that deletes on threads", () => {
     const specs = Array.from({ length: n - 40 }, (_, i) => ({ name: `t${i}`, text: `text ${i}`, refs: i > 0 && i % 2 === 0 ? [i - 1] : [] }));
     const texts = await addTexts(root, scratch, specs);
     // Trees (directories in the store, renamed into the trash and removed there).
-    const c = spawnClient(
-      root,
-      scratch,
-      `const out = [];
-for (let i = 0; i < 40; i++) {
-  const d = path.join(${JSON.stringify(scratch)}, "tree" + i);
-  fs.mkdirSync(path.join(d, "sub"), { recursive: true });
-  fs.writeFileSync(path.join(d, "a"), "a" + i);
-  fs.writeFileSync(path.join(d, "sub", "b"), "b" + i);
-  fs.symlinkSync("../a", path.join(d, "sub", "l"));
-  out.push(store.addPath(d));
-}
-console.log("paths " + JSON.stringify(out));`,
-      { T_WAIT: "0" },
-    );
-    const trees = JSON.parse((await c.line(/^paths /)).slice(6)) as string[];
-    expect((await c.done).status).toBe(0);
+    const trees = await addTrees(root, scratch, "tree", 40);
     const keep = [texts[10]!, texts[9]!, trees[0]!]; // texts[10] refers to texts[9]
     fs.mkdirSync(path.join(root, "var/cairn/gcroots"), { recursive: true });
     fs.symlinkSync(texts[10]!, path.join(root, "var/cairn/gcroots/t"));
