@@ -228,7 +228,7 @@ export async function collectGarbage(store: LocalStore, opts: GcOptions = {}): P
     toRelease = [];
     if (result.bytesFreed < max) {
       await collectOrphans(store, pool, result, opts, crash);
-      removeUnusedLinks(store);
+      await removeUnusedLinks(store, pool);
       await collectStaleBuildDirs(store, pool, result, opts);
     }
     for (const r of running) await r;
@@ -452,18 +452,11 @@ async function collectStaleBuildDirs(store: LocalStore, pool: DeletePool, result
 }
 
 /** `.links` entries no store file uses any more (link count 1). Nix: removeUnusedLinks. */
-function removeUnusedLinks(store: LocalStore): void {
+async function removeUnusedLinks(store: LocalStore, pool: DeletePool): Promise<void> {
   const dir = path.join(store.layout.realStoreDir, ".links");
-  for (const n of namesIn(dir)) {
-    const p = path.join(dir, n);
-    try {
-      // A concurrent optimise that links to it after this check keeps its own link: only the
-      // sharing is lost, never content.
-      if (fs.lstatSync(p).nlink === 1) fs.unlinkSync(p);
-    } catch {
-      /* gone already */
-    }
-  }
+  // A concurrent optimise that links to an entry after its check keeps its own link: only the
+  // sharing is lost, never content.
+  await pool.unlinkUnused(dir, namesIn(dir));
 }
 
 async function emptyTrash(store: LocalStore, pool: DeletePool): Promise<void> {

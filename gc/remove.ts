@@ -25,8 +25,11 @@ const TREES_PER_JOB = 8;
 
 export interface DeleteJob {
   id: number;
-  /** "names": entries of `dir` to unlink (directories: rename into `trashDir`); "trees": paths to remove. */
-  kind: "names" | "trees";
+  /**
+   * "names": entries of `dir` to unlink (directories: rename into `trashDir`); "trees": paths to
+   * remove; "unused": entries of `dir` to unlink when no other link to their file is left.
+   */
+  kind: "names" | "trees" | "unused";
   items: string[];
   dir: string;
   trashDir: string;
@@ -68,6 +71,9 @@ export function runJob(job: DeleteJob): DeleteReply {
     try {
       if (job.kind === "trees") {
         removeTree(item);
+      } else if (job.kind === "unused") {
+        const p = path.join(job.dir, item);
+        if (fs.lstatSync(p).nlink === 1) fs.unlinkSync(p);
       } else {
         const t = unlinkOrRename(path.join(job.dir, item), () => path.join(job.trashDir, `${item}-${job.tag}${(job.first + k).toString(36)}`));
         if (t !== undefined) reply.trashed.push(t);
@@ -138,7 +144,7 @@ export class DeletePool {
   }
 
   private async run(kind: DeleteJob["kind"], items: readonly string[], dir = "", trashDir = "", tag = ""): Promise<string[]> {
-    const per = kind === "names" ? NAMES_PER_JOB : TREES_PER_JOB;
+    const per = kind === "trees" ? TREES_PER_JOB : NAMES_PER_JOB;
     const replies: Promise<DeleteReply>[] = [];
     for (let first = 0; first < items.length; first += per) {
       const job: DeleteJob = { id: this.nextId++, kind, items: items.slice(first, first + per), dir, trashDir, tag, first };
@@ -156,7 +162,7 @@ export class DeletePool {
     if (this.broken !== undefined) throw this.broken;
     const failed = all.flatMap((r) => r.errors)[0];
     if (failed !== undefined) {
-      const what = kind === "names" ? path.join(dir, failed.item) : failed.item;
+      const what = kind === "trees" ? failed.item : path.join(dir, failed.item);
       throw new CairnError("E_GC", `cannot delete '${what}': ${failed.code}`, { path: what });
     }
     return all.flatMap((r) => r.trashed);
@@ -169,6 +175,14 @@ export class DeletePool {
    */
   unlinkOrTrash(dir: string, trashDir: string, names: readonly string[], tag: string): Promise<string[]> {
     return this.run("names", names, dir, trashDir, tag);
+  }
+
+  /**
+   * Unlink each of `names` in `dir` whose link count is 1 (a `.links` entry no store file shares
+   * any more); a missing one is skipped.
+   */
+  async unlinkUnused(dir: string, names: readonly string[]): Promise<void> {
+    await this.run("unused", names, dir);
   }
 
   /** Remove each tree; a missing one is skipped. */

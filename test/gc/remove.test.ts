@@ -62,6 +62,27 @@ describe("DeletePool", () => {
     });
   }
 
+  it("unlinkUnused removes the entries no other link shares, and only those", async () => {
+    const { scratch } = dirs;
+    const links = path.join(scratch, ".links");
+    const other = path.join(scratch, "other");
+    fs.mkdirSync(links);
+    fs.mkdirSync(other);
+    const names = Array.from({ length: 70 }, (_, i) => `h${i}`);
+    for (const [i, n] of names.entries()) {
+      fs.writeFileSync(path.join(links, n), n);
+      if (i % 2 === 0) fs.linkSync(path.join(links, n), path.join(other, n)); // still shared
+    }
+    const pool = new DeletePool(2);
+    try {
+      await pool.unlinkUnused(links, [...names, "missing"]);
+    } finally {
+      await pool.close();
+    }
+    expect(fs.readdirSync(links).sort()).toEqual(names.filter((_, i) => i % 2 === 0).sort());
+    expect(fs.readdirSync(other).length).toBe(35);
+  });
+
   it("a failure is reported once every other entry is done", async () => {
     const { scratch } = dirs;
     const dir = path.join(scratch, "store");
