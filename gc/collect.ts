@@ -280,9 +280,12 @@ function invalidateBatch(
         continue;
       }
       let referred = false;
+      // Most dead paths have no referrer entry left (those of the paths deleted before them went
+      // with them): one get() then, rather than a range and a delete.
+      const listed = db.referrers.get(p) !== undefined;
       // Materialised first: an lmdb-js iterator's key buffer is shared with get(), which the loop
       // calls (reading a key after a get() decodes garbage).
-      for (const r of [...db.referrers.getValues(p)]) {
+      for (const r of listed ? [...db.referrers.getValues(p)] : []) {
         if (r === p) continue;
         const ri = db.paths.get(path.basename(r).slice(0, 32));
         if (ri !== undefined && ri.path === r) {
@@ -295,7 +298,7 @@ function invalidateBatch(
         continue;
       }
       for (const r of info.references) db.referrers.remove(r, p);
-      db.referrers.remove(p);
+      if (listed) db.referrers.remove(p);
       if (p.endsWith(".drv")) {
         const keys = [...db.drvOutputs.getKeys({ start: `${p}!`, end: `${p}!\uffff` })];
         for (const key of keys) db.drvOutputs.remove(key);
