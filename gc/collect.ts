@@ -4,18 +4,21 @@
 // Order per batch of dead paths (RELIABILITY.md §2.3): one LMDB write transaction re-checks each
 // path (still valid, no temp root, no live claim, no valid referrer), removes its registration
 // and claims it for the gc (the claim is the tombstone: a writer that wants the path back waits
-// for it); commit; rename the files into ROOT/store/.trash and fsync the store dir; drop the
-// claims; delete the trash without following symlinks. A crash at any step leaves unregistered
-// garbage (collected next time) and never a valid path without files.
+// for it); commit; unlink the files (directories: rename them into ROOT/store/.trash) and fsync
+// the store dir; drop the claims (in the next batch's transaction); delete the trash without
+// following symlinks, while the next batch goes on. A crash at any step leaves unregistered
+// garbage (collected next time) and never a valid path without files. Big collections delete on a
+// few worker threads (gc/remove.ts: deleting is bound by the disk's latency); everything this gc
+// started has ended before it returns or fails.
 import fs from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { CairnError } from "../store/format/index.js";
 import { GC_MARKER, type LocalStore } from "../store/local-store.js";
 import { isAlive, parseOwnerTag, selfId } from "../store/process-id.js";
-import { removeTree } from "../store/remove-tree.js";
-import { fsyncDir } from "../store/syncfs.js";
+import { fsyncDirAsync } from "../store/syncfs.js";
 import { findRoots, sweepStaleTempRoots, type Root } from "./roots.js";
+import { DELETE_THREADS, DeletePool, PARALLEL_FROM } from "./remove.js";
 import { computeReachability, type Reachability, type StoreGraph } from "./reachability.js";
 
 export interface SyncPoints {
@@ -41,6 +44,8 @@ export interface GcOptions {
   onDelete?: (ev: { path: string; bytes: number; kind: "path" | "orphan" }) => void;
   /** Paths per deleting transaction. */
   batchSize?: number;
+  /** Deleting threads (0: this one). Default: DELETE_THREADS when there is much to delete. */
+  threads?: number;
 }
 
 export interface GcResult {
@@ -59,6 +64,9 @@ const SLEEP = new Int32Array(new SharedArrayBuffer(4));
 // Paths per deleting transaction: each commit costs an fsync (~10-30 ms here), so 20k paths in
 // 512-path batches spent ~2 s committing; tombstone claims stay held for one batch only.
 const DEFAULT_BATCH = 4096;
+// The first batches are smaller (doubling up to the batch size): the deleting threads start after
+// a short transaction rather than after one of 4096 paths (~0.2 s).
+const FIRST_BATCH = 256;
 
 /** Block until a test opens the FIFO for writing and closes it (Nix's _NIX_TEST_GC_SYNC_*). */
 function syncPoint(fifo: string | undefined): void {
@@ -136,12 +144,16 @@ export function analyse(store: LocalStore, opts: GcOptions = {}): Analysis {
 }
 
 /** `cairn gc`. Nix: LocalStore::collectGarbage (gcDeleteDead, or gcReturnDead when dry). */
-export function collectGarbage(store: LocalStore, opts: GcOptions = {}): GcResult {
+export async function collectGarbage(store: LocalStore, opts: GcOptions = {}): Promise<GcResult> {
   const crash = opts.crash ?? (() => {});
   const sync = opts.syncPoints ?? {};
   // Claims (tombstones) of the last batch, released in the next transaction: one commit per
   // batch rather than two (each commit is an fsync); whatever is left goes in `finally`.
   let toRelease: string[] = [];
+  // Deletions under way while the next batch goes on: awaited before the result (and before the
+  // claims are released on a failure, so that nothing of this gc still runs meanwhile).
+  const running: Promise<unknown>[] = [];
+  let pool: DeletePool | undefined;
   takeGcMarker(store);
   try {
     crash("gc.marker");
@@ -165,12 +177,36 @@ export function collectGarbage(store: LocalStore, opts: GcOptions = {}): GcResul
       }
       return result;
     }
+    pool = new DeletePool(opts.threads ?? (reach.dead.length >= PARALLEL_FROM ? DELETE_THREADS : 0));
     const batchSize = sync.beforeDelete ? 1 : (opts.batchSize ?? DEFAULT_BATCH);
+    // Batches whose names are still being removed while the next one is unregistered: the threads
+    // work through their queues while this thread is in a transaction. None with sync points, so
+    // that a test sees each batch's tombstones released in the very next transaction.
+    const depth = sync.beforeDelete ? 0 : 1;
+    const inFlight: { gone: string[]; names: string[]; step: Promise<string[]> }[] = [];
+    const finishStep = async () => {
+      const { gone, names, step } = inFlight.shift()!;
+      const trashed = await step;
+      crash("gc.trashed");
+      toRelease.push(...names);
+      // The paths are gone from the store (unregistered, names removed): what is left of them is
+      // private to this gc, removed while the next batches go on.
+      const removal = pool!.removeTrees(trashed).then(() => crash("gc.removed"));
+      removal.catch(() => {}); // handled where awaited: not an unhandled rejection meanwhile
+      running.push(removal);
+      for (const p of gone) {
+        const bytes = graph.sizes.get(p) ?? 0;
+        result.deleted.push(p);
+        result.bytesFreed += bytes;
+        opts.onDelete?.({ path: p, bytes, kind: "path" });
+      }
+    };
+    let unregistered = 0; // bytes
     let i = 0;
-    while (i < reach.dead.length && result.bytesFreed < max) {
+    for (let size = Math.min(FIRST_BATCH, batchSize); i < reach.dead.length && unregistered < max; size = Math.min(size * 2, batchSize)) {
       const batch: string[] = [];
-      let planned = result.bytesFreed;
-      while (i < reach.dead.length && batch.length < batchSize && planned < max) {
+      let planned = unregistered;
+      while (i < reach.dead.length && batch.length < size && planned < max) {
         const p = reach.dead[i++]!;
         batch.push(p);
         planned += graph.sizes.get(p) ?? 0;
@@ -179,28 +215,29 @@ export function collectGarbage(store: LocalStore, opts: GcOptions = {}): GcResul
       const gone = invalidateBatch(store, batch, result, crash, toRelease);
       toRelease = [];
       crash("gc.invalidated");
-      const trashed = unlinkOrTrash(store, gone.map((p) => path.basename(p)));
-      crash("gc.trashed");
-      toRelease = gone.map((p) => path.basename(p));
-      for (const t of trashed) removeTree(t);
-      crash("gc.removed");
-      for (const p of gone) {
-        const bytes = graph.sizes.get(p) ?? 0;
-        result.deleted.push(p);
-        result.bytesFreed += bytes;
-        opts.onDelete?.({ path: p, bytes, kind: "path" });
-      }
+      for (const p of gone) unregistered += graph.sizes.get(p) ?? 0;
+      const names = gone.map((p) => path.basename(p));
+      const step = unlinkOrTrash(store, pool, names); // under way once called
+      step.catch(() => {});
+      running.push(step);
+      inFlight.push({ gone, names, step });
+      while (inFlight.length > depth) await finishStep();
     }
+    while (inFlight.length > 0) await finishStep();
     releaseClaims(store, toRelease);
     toRelease = [];
     if (result.bytesFreed < max) {
-      collectOrphans(store, result, opts, crash);
-      removeUnusedLinks(store);
-      collectStaleBuildDirs(store, result, opts);
-      emptyTrash(store);
+      await collectOrphans(store, pool, result, opts, crash);
+      await removeUnusedLinks(store, pool);
+      await collectStaleBuildDirs(store, pool, result, opts);
     }
+    for (const r of running) await r;
+    running.length = 0;
+    if (result.bytesFreed < max) await emptyTrash(store, pool);
     return result;
   } finally {
+    await Promise.allSettled(running);
+    await pool?.close();
     releaseClaims(store, [...toRelease, GC_MARKER]);
   }
 }
@@ -243,9 +280,12 @@ function invalidateBatch(
         continue;
       }
       let referred = false;
+      // Most dead paths have no referrer entry left (those of the paths deleted before them went
+      // with them): one get() then, rather than a range and a delete.
+      const listed = db.referrers.get(p) !== undefined;
       // Materialised first: an lmdb-js iterator's key buffer is shared with get(), which the loop
       // calls (reading a key after a get() decodes garbage).
-      for (const r of [...db.referrers.getValues(p)]) {
+      for (const r of listed ? [...db.referrers.getValues(p)] : []) {
         if (r === p) continue;
         const ri = db.paths.get(path.basename(r).slice(0, 32));
         if (ri !== undefined && ri.path === r) {
@@ -258,7 +298,7 @@ function invalidateBatch(
         continue;
       }
       for (const r of info.references) db.referrers.remove(r, p);
-      db.referrers.remove(p);
+      if (listed) db.referrers.remove(p);
       if (p.endsWith(".drv")) {
         const keys = [...db.drvOutputs.getKeys({ start: `${p}!`, end: `${p}!\uffff` })];
         for (const key of keys) db.drvOutputs.remove(key);
@@ -274,43 +314,21 @@ function invalidateBatch(
 }
 
 /**
- * Take store entries away from their names: a file or symlink by unlinking it (atomic: no reader
- * sees part of it), a directory by renaming it into the trash (its contents go later). Then fsync
- * the store dir once. Returns the trash entries to delete. A missing entry is skipped.
+ * Take store entries away from their names (DeletePool.unlinkOrTrash), then fsync the store dir
+ * once. Returns the trash entries to delete. Every operation has ended when this returns, failed
+ * or not: the caller then releases the claims on these names.
  */
-function unlinkOrTrash(store: LocalStore, names: readonly string[]): string[] {
+async function unlinkOrTrash(store: LocalStore, pool: DeletePool, names: readonly string[]): Promise<string[]> {
   const { realStoreDir, trashDir } = store.layout;
-  // In inode order, as coreutils' rm does for big directories: ext4 then touches its inode
-  // table and bitmaps in sequence instead of at random (the dead set comes in reference order).
-  const entries: { n: string; ino: number; dir: boolean }[] = [];
-  for (const n of names) {
-    try {
-      const st = fs.lstatSync(path.join(realStoreDir, n));
-      entries.push({ n, ino: st.ino, dir: st.isDirectory() });
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw gcError(`cannot delete '${n}'`, e);
-    }
-  }
-  entries.sort((a, b) => a.ino - b.ino);
-  const out: string[] = [];
-  let changed = false;
-  for (const { n, dir } of entries) {
-    const p = path.join(realStoreDir, n);
-    try {
-      if (!dir) {
-        fs.unlinkSync(p);
-      } else {
-        const t = path.join(trashDir, `${n}-${randomBytes(4).toString("hex")}`);
-        fs.renameSync(p, t);
-        out.push(t);
-      }
-      changed = true;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw gcError(`cannot delete '${n}'`, e);
-    }
-  }
-  if (changed) fsyncDir(realStoreDir);
-  return out;
+  if (names.length === 0) return [];
+  let failure: unknown;
+  const trashed = await pool.unlinkOrTrash(realStoreDir, trashDir, names, randomBytes(4).toString("hex")).catch((e: unknown) => {
+    failure = e;
+    return [];
+  });
+  await fsyncDirAsync(realStoreDir);
+  if (failure !== undefined) throw failure;
+  return trashed;
 }
 
 /** The names in `dir`, or none when it does not exist (yet). */
@@ -322,9 +340,6 @@ function namesIn(dir: string): string[] {
   }
 }
 
-function gcError(what: string, e: unknown): CairnError {
-  return new CairnError("E_GC", `${what}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, {});
-}
 
 /** Entries of the store dir that no valid path and no live writer owns (names). */
 export function findOrphans(store: LocalStore): string[] {
@@ -367,7 +382,13 @@ function treeBytes(p: string): number {
 }
 
 /** Unregistered entries (crash leftovers, dead writers' temp dirs), each claimed while removed. */
-function collectOrphans(store: LocalStore, result: GcResult, opts: GcOptions, crash: (p: string) => void): void {
+async function collectOrphans(
+  store: LocalStore,
+  pool: DeletePool,
+  result: GcResult,
+  opts: GcOptions,
+  crash: (p: string) => void,
+): Promise<void> {
   const { db } = store;
   const me = selfId();
   const names = findOrphans(store);
@@ -396,9 +417,9 @@ function collectOrphans(store: LocalStore, result: GcResult, opts: GcOptions, cr
     });
     crash("gc.orphans-claimed");
     const sizes = mine.map((n) => treeBytes(path.join(store.layout.realStoreDir, n)));
-    const trashed = unlinkOrTrash(store, mine);
+    const trashed = await unlinkOrTrash(store, pool, mine);
     releaseClaims(store, mine.filter((n) => !n.startsWith(".tmp-")));
-    for (const t of trashed) removeTree(t);
+    await pool.removeTrees(trashed);
     mine.forEach((n, k) => {
       result.orphans.push(n);
       result.bytesFreed += sizes[k]!;
@@ -419,14 +440,14 @@ export function buildDirOwner(name: string) {
 }
 
 /** Build directories whose owner is dead. Nix deletes `tmp-*` dirs it can lock; same idea. */
-function collectStaleBuildDirs(store: LocalStore, result: GcResult, opts: GcOptions): void {
+async function collectStaleBuildDirs(store: LocalStore, pool: DeletePool, result: GcResult, opts: GcOptions): Promise<void> {
   const dir = buildsDir(store);
   for (const n of namesIn(dir)) {
     const owner = buildDirOwner(n);
     if (owner === undefined || isAlive(owner)) continue;
     const p = path.join(dir, n);
     const bytes = treeBytes(p);
-    removeTree(p);
+    await pool.removeTrees([p]);
     result.bytesFreed += bytes;
     result.orphans.push(p);
     opts.onDelete?.({ path: p, bytes, kind: "orphan" });
@@ -434,21 +455,14 @@ function collectStaleBuildDirs(store: LocalStore, result: GcResult, opts: GcOpti
 }
 
 /** `.links` entries no store file uses any more (link count 1). Nix: removeUnusedLinks. */
-function removeUnusedLinks(store: LocalStore): void {
+async function removeUnusedLinks(store: LocalStore, pool: DeletePool): Promise<void> {
   const dir = path.join(store.layout.realStoreDir, ".links");
-  for (const n of namesIn(dir)) {
-    const p = path.join(dir, n);
-    try {
-      // A concurrent optimise that links to it after this check keeps its own link: only the
-      // sharing is lost, never content.
-      if (fs.lstatSync(p).nlink === 1) fs.unlinkSync(p);
-    } catch {
-      /* gone already */
-    }
-  }
+  // A concurrent optimise that links to an entry after its check keeps its own link: only the
+  // sharing is lost, never content.
+  await pool.unlinkUnused(dir, namesIn(dir));
 }
 
-function emptyTrash(store: LocalStore): void {
-  for (const n of namesIn(store.layout.trashDir)) removeTree(path.join(store.layout.trashDir, n));
+async function emptyTrash(store: LocalStore, pool: DeletePool): Promise<void> {
+  await pool.removeTrees(namesIn(store.layout.trashDir).map((n) => path.join(store.layout.trashDir, n)));
 }
 

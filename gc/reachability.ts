@@ -66,36 +66,43 @@ export function computeReachability(
  * content addressing rules out) is broken arbitrarily rather than losing paths.
  */
 export function deletionOrder(paths: readonly string[], references: ReadonlyMap<string, readonly string[]>): string[] {
-  const inSet = new Set(paths);
-  const pendingReferrers = new Map<string, number>();
-  for (const p of paths) pendingReferrers.set(p, 0);
-  for (const p of paths) {
-    for (const r of new Set(references.get(p) ?? [])) {
-      if (r !== p && inSet.has(r)) pendingReferrers.set(r, pendingReferrers.get(r)! + 1);
+  // Over indices rather than strings (20k paths: ~0.3 s with Maps and Sets of strings, ~20 ms so).
+  const n = paths.length;
+  const index = new Map<string, number>();
+  paths.forEach((p, i) => index.set(p, i));
+  // refs[i]: the other members of the set that paths[i] refers to, each once, in first-seen order.
+  const refs: number[][] = new Array<number[]>(n);
+  const pendingReferrers = new Int32Array(n);
+  const lastSeenBy = new Int32Array(n).fill(-1);
+  for (let i = 0; i < n; i++) {
+    const out: number[] = [];
+    for (const r of references.get(paths[i]!) ?? []) {
+      const j = index.get(r);
+      if (j === undefined || j === i || lastSeenBy[j] === i) continue;
+      lastSeenBy[j] = i;
+      out.push(j);
+      pendingReferrers[j]!++;
     }
+    refs[i] = out;
   }
   const order: string[] = [];
-  const ready = paths.filter((p) => pendingReferrers.get(p) === 0);
-  const placed = new Set<string>();
+  const ready: number[] = [];
+  for (let i = 0; i < n; i++) if (pendingReferrers[i] === 0) ready.push(i);
+  const placed = new Uint8Array(n);
   const drain = () => {
     while (ready.length > 0) {
-      const p = ready.pop()!;
-      if (placed.has(p)) continue;
-      placed.add(p);
-      order.push(p);
-      for (const r of new Set(references.get(p) ?? [])) {
-        if (r === p || !inSet.has(r)) continue;
-        const n = pendingReferrers.get(r)! - 1;
-        pendingReferrers.set(r, n);
-        if (n === 0) ready.push(r);
-      }
+      const i = ready.pop()!;
+      if (placed[i]) continue;
+      placed[i] = 1;
+      order.push(paths[i]!);
+      for (const j of refs[i]!) if (--pendingReferrers[j]! === 0) ready.push(j);
     }
   };
   drain();
-  if (order.length < paths.length) {
-    for (const p of paths) {
-      if (!placed.has(p)) {
-        ready.push(p);
+  if (order.length < n) {
+    for (let i = 0; i < n; i++) {
+      if (!placed[i]) {
+        ready.push(i);
         drain();
       }
     }

@@ -122,7 +122,7 @@ export function register(program: Command, ctx: Context): void {
           if (pending.length >= 256) flush();
         };
       }
-      const r = collectGarbage(store, gcOpts);
+      const r = await collectGarbage(store, gcOpts);
       if (live) err("\r\x1b[K");
       flush();
       const n = r.deleted.length + r.orphans.length;

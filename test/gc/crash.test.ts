@@ -8,7 +8,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rmTree, tmpDir } from "../helpers/cli.js";
 import { runCairn } from "../helpers/checker.js";
-import { addTexts, addTree, assertConsistent, envOf, ok } from "./helpers.js";
+import { PARALLEL_FROM } from "../../gc/remove.js";
+import { addTexts, addTree, addTrees, assertConsistent, envOf, ok } from "./helpers.js";
 
 /** One logical store dir, so a template root can be copied anywhere. */
 const STORE_DIR = "/cairn-gc-crash/store";
@@ -25,9 +26,9 @@ const stats = { killed: 0, completed: 0, randomKilled: 0 };
 
 const env = (root: string, extra: Record<string, string | undefined> = {}) => envOf(root, { CAIRN_STORE_DIR: STORE_DIR, ...extra });
 
-function freshRoot(): string {
+function freshRoot(from = template): string {
   const r = path.join(scratch, `run-${n++}`);
-  const cp = spawnSync("cp", ["-a", template, r]);
+  const cp = spawnSync("cp", ["-a", from, r]);
   if (cp.status !== 0) throw new Error(cp.stderr.toString());
   return r;
 }
@@ -77,14 +78,14 @@ function addTreeIn(root: string, name: string, content: string): string {
   return ok(root, ["add", d], { CAIRN_STORE_DIR: STORE_DIR }).trim();
 }
 
-async function afterKill(root: string): Promise<void> {
+async function afterKill(root: string, keep: readonly string[] = live): Promise<void> {
   await assertConsistent(root, STORE_DIR);
   const again = await runCairn(["gc", "--json"], { env: env(root) });
   expect(again.status, again.stderr).toBe(0);
   await assertConsistent(root, STORE_DIR);
   // I7: only live paths (and bookkeeping) remain; live ones are valid.
   const names = fs.readdirSync(path.join(root, "store")).filter((x) => !x.startsWith("."));
-  expect(names.sort()).toEqual(live.map((p) => path.basename(p)).sort());
+  expect(names.sort()).toEqual(keep.map((p) => path.basename(p)).sort());
   expect(fs.readdirSync(path.join(root, "store/.trash"))).toEqual([]);
 }
 
@@ -147,6 +148,55 @@ describe("gc crash points", () => {
       else expect(g.status, g.stderr).toBe(0);
       await afterKill(r);
       rmTree(r);
+    }
+  }, 600_000);
+});
+
+// The same kills when the gc deletes on threads and pipelines its batches (many dead paths, no
+// sync points): a kill lands while threads are removing names or trash trees.
+describe("gc crash points while deleting on threads", () => {
+  let big: string;
+  let bigLive: string[] = [];
+
+  beforeAll(async () => {
+    big = path.join(scratch, "big-template");
+    const specs = Array.from({ length: PARALLEL_FROM + 100 }, (_, i) => ({ name: `t${i}`, text: `text ${i}`, refs: i % 3 === 2 ? [i - 1] : [] }));
+    const texts = await addTextsIn(big, specs);
+    const trees = await addTrees(big, scratch, "big", 60, { CAIRN_STORE_DIR: STORE_DIR });
+    fs.mkdirSync(path.join(big, "var/cairn/gcroots"), { recursive: true });
+    fs.symlinkSync(texts[5]!, path.join(big, "var/cairn/gcroots/t")); // texts[5] refers to texts[4]
+    fs.symlinkSync(trees[7]!, path.join(big, "var/cairn/gcroots/tree"));
+    bigLive = [texts[5]!, texts[4]!, trees[7]!];
+  }, 120_000);
+
+  async function afterBigKill(root: string): Promise<void> {
+    await afterKill(root, bigLive);
+    rmTree(root);
+  }
+
+  for (const at of ["gc.invalidated:2", "gc.trashed:1", "gc.trashed:2", "gc.removed:1", "gc.removed:2"]) {
+    it(`killed at ${at}`, async () => {
+      const r = freshRoot(big);
+      const g = await runCairn(["gc"], { env: env(r, { CAIRN_CRASH_AT: at }) });
+      expect(g.signal, g.stderr).toBe("SIGKILL");
+      stats.killed++;
+      await afterBigKill(r);
+    }, 120_000);
+  }
+
+  it("survives kill -9 at random instants", async () => {
+    const t = freshRoot(big);
+    const full = await runCairn(["gc"], { env: env(t) });
+    expect(full.status).toBe(0);
+    const kills = Math.max(3, Math.round(RANDOM_KILLS / 6));
+    for (let i = 0; i < kills; i++) {
+      const r = freshRoot(big);
+      const g = await runCairn(["gc"], { env: env(r), killAfterMs: Math.floor(full.ms * (0.3 + Math.random() * 0.75)) });
+      if (g.killedByUs) {
+        stats.killed++;
+        stats.randomKilled++;
+      } else expect(g.status, g.stderr).toBe(0);
+      await afterBigKill(r);
     }
   }, 600_000);
 });

@@ -161,6 +161,14 @@ export async function assertConsistent(root: string, storeDir?: string): Promise
   return rep;
 }
 
+/** The paths a client printed as `paths [...]`, once it has exited successfully. */
+async function printedPaths(c: Spawned): Promise<string[]> {
+  const line = await c.line(/^paths /);
+  const r = await c.done;
+  if (r.status !== 0) throw new Error(r.err);
+  return JSON.parse(line.slice(6)) as string[];
+}
+
 /**
  * Add text objects in order through the store library (as `instantiate` writes .drv files); each
  * spec's refs name earlier specs by index. Returns their paths.
@@ -183,10 +191,30 @@ for (const s of specs) {
 console.log("paths " + JSON.stringify(out));`,
     { T_WAIT: "0", ...extra },
   );
-  const line = await c.line(/^paths /);
-  const r = await c.done;
-  if (r.status !== 0) throw new Error(r.err);
-  return JSON.parse(line.slice(6)) as string[];
+  return printedPaths(c);
+}
+
+/**
+ * Add `count` small trees (a file, a subdirectory with a file and a relative symlink) through the
+ * store library, in one client process. Returns their paths.
+ */
+export async function addTrees(root: string, scratch: string, prefix: string, count: number, extra: Record<string, string | undefined> = {}): Promise<string[]> {
+  const c = spawnClient(
+    root,
+    scratch,
+    `const out = [];
+for (let i = 0; i < ${count}; i++) {
+  const d = path.join(${JSON.stringify(path.join(scratch, "trees-src"))}, ${JSON.stringify(prefix)} + i);
+  fs.mkdirSync(path.join(d, "sub"), { recursive: true });
+  fs.writeFileSync(path.join(d, "a"), "a" + i);
+  fs.writeFileSync(path.join(d, "sub", "b"), "b" + i);
+  fs.symlinkSync("../a", path.join(d, "sub", "l"));
+  out.push(store.addPath(d));
+}
+console.log("paths " + JSON.stringify(out));`,
+    { T_WAIT: "0", ...extra },
+  );
+  return printedPaths(c);
 }
 
 /** A fresh scratch dir (and ROOT = scratch/root) for each test of the calling file; all removed at the end. */
