@@ -3,7 +3,7 @@
 // Nix keeps context on each string; JS strings cannot carry it, so cairn recovers it by finding
 // the hash parts of paths made in this evaluation (NIX-COMPAT.md §5.6.2), plus object identity
 // where a derivation value is used directly.
-import { CairnError } from "../store/format/index.js";
+import { CairnError, isAscii } from "../store/format/index.js";
 
 /** What evaluation needs from a store (LocalStore satisfies it). */
 export interface EvalStore {
@@ -20,6 +20,9 @@ export interface MadeDerivation {
   references: string[];
   /** hashDerivationModulo of the final derivation, hex (what its dependents' ATerms print). */
   moduloHex: string;
+  /** Marks of the last walk over what was made (EvalState.walk) that reached it, and that found it referenced. */
+  seen: number;
+  referenced: number;
 }
 
 export interface MadeText {
@@ -27,6 +30,8 @@ export interface MadeText {
   name: string;
   bytes: Uint8Array;
   references: string[];
+  seen: number;
+  referenced: number;
 }
 
 export type Origin =
@@ -50,7 +55,8 @@ class TextArena {
     }
     const start = this.used;
     this.used += this.chunk.write(s, start, "latin1");
-    return this.chunk.subarray(start, this.used);
+    // A plain view: Buffer#subarray goes through a species constructor, ~10x the cost.
+    return new Uint8Array(this.chunk.buffer, this.chunk.byteOffset + start, this.used - start);
   }
 }
 
@@ -66,12 +72,16 @@ export class EvalState {
   readonly byHashPart = new Map<string, Origin | Origin[]>();
   /** `storeDir/`: what starts a store path in a string. */
   readonly pathPrefix: string;
+  /** Whether the store dir is ASCII (then so are the store paths in ATerms). */
+  readonly asciiStoreDir: boolean;
   /** Absolute file system path -> its store path (a path is copied once per evaluation). */
   readonly pathLiterals = new Map<string, string>();
   /** `drvPath!output` of derivation values that were turned into strings (see coerce.ts). */
   readonly stringified = new Set<string>();
   /** The same, since the last derivation() call: the template strings of its own attributes. */
   readonly recentlyStringified = new Set<string>();
+  /** Walks over what was made so far (marks on the objects tell what a walk reached). */
+  walks = 0;
   /** Told of each .drv and toFile object as it is made (the worker streams them to the store). */
   onMade: ((path: string) => void) | undefined;
 
@@ -80,6 +90,7 @@ export class EvalState {
     readonly store: EvalStore | undefined,
   ) {
     this.pathPrefix = storeDir + "/";
+    this.asciiStoreDir = isAscii(storeDir);
   }
 
   addOrigin(hashPart: string, o: Origin): void {
