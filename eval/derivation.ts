@@ -81,6 +81,8 @@ class Plan {
   /** The same with the value's opening quote, and with a comma before (not the first entry). */
   readonly leads: string[];
   readonly commaLeads: string[];
+  /** Per position in `order`: the last value met there that needed no escaping. */
+  readonly plain: (string | undefined)[];
   /** Per position in `order`: 0 never in the environment, 1 in it, 2 also in __json. */
   readonly kinds: number[];
   readonly asciiKeys: boolean;
@@ -97,6 +99,7 @@ class Plan {
     this.heads = this.byteKeys.map((k) => `(${escapeAterm(k)},`);
     this.leads = this.heads.map((h) => h + '"');
     this.commaLeads = this.heads.map((h) => "," + h + '"');
+    this.plain = this.heads.map(() => undefined);
     this.kinds = this.order.map((i) => {
       const k = keys[i]!;
       return k === "args" || k === "__ignoreNulls" ? 0 : k === "__structuredAttrs" ? 1 : 2;
@@ -138,6 +141,11 @@ function planFor(keys: string[]): Plan {
 class Job {
   /** Whether every byte string met so far is ASCII (then ATerms hash as JS strings). */
   ascii = true;
+  /**
+   * Whether the value coerceAttr() last gave may need escaping or converting to bytes (text from
+   * the recipe); numbers, booleans, null and store paths never do.
+   */
+  raw = false;
   readonly ctx = new Context();
   /** The environment part of the ATerm, each output's variable `""` (masked). */
   env = "[";
@@ -148,6 +156,10 @@ class Job {
   hash: string | undefined = undefined;
   hashAlgo: string | undefined = undefined;
   hashMode: string | undefined = undefined;
+  /** What finish() works out. */
+  drvPath = "";
+  /** In the order of the sorted output names. */
+  readonly outPaths: string[] = [];
 
   constructor(
     readonly state: EvalState,
@@ -168,10 +180,13 @@ class Job {
     return b;
   }
 
-  /** An entry of plan position `p` with value `s` (a JS string). */
-  entry(plan: Plan, p: number, s: string): void {
-    if (!NEEDS_WORK.test(s)) this.env += (this.entries++ === 0 ? plan.leads[p]! : plan.commaLeads[p]!) + s + '")';
-    else this.env += (this.entries++ === 0 ? "" : ",") + plan.heads[p]! + this.quote(s) + ")";
+  /** An entry of plan position `p` with value `s` (a JS string; `raw`: it may need escaping). */
+  entry(plan: Plan, p: number, s: string, raw: boolean): void {
+    // The last plain value at this position is remembered: recipes repeat many (system, flags).
+    if (!raw || s === plan.plain[p] || !NEEDS_WORK.test(s)) {
+      if (raw) plan.plain[p] = s;
+      this.env += (this.entries++ === 0 ? plan.leads[p]! : plan.commaLeads[p]!) + s + '")';
+    } else this.env += (this.entries++ === 0 ? "" : ",") + plan.heads[p]! + this.quote(s) + ")";
   }
 
   /** The gap for an output's variable. */
@@ -186,14 +201,17 @@ class Job {
   }
 
   /**
-   * The masked environment cut around its gaps. Slicing flattens it once: otherwise each of the
-   * three ATerm forms would walk its hundred pieces again when hashed (~2 µs a walk).
+   * `head` and the masked environment cut around the environment's gaps. Slicing flattens them
+   * once: otherwise each of the three ATerm forms would walk their hundred pieces again when
+   * hashed (~2 µs a walk). The whole (flat now) is the last piece.
    */
-  envPieces(): string[] {
-    const env = this.env;
+  pieces(head: string): string[] {
+    const whole = head + this.env;
     const gaps = this.gaps;
-    const pieces = [env.slice(0, gaps[0]!)];
-    for (let i = 0; i < gaps.length; i++) pieces.push(env.slice(gaps[i]! + 2, i + 1 < gaps.length ? gaps[i + 1]! : env.length));
+    const off = head.length;
+    const pieces = [whole.slice(0, off + gaps[0]!)];
+    for (let i = 0; i < gaps.length; i++) pieces.push(whole.slice(off + gaps[i]! + 2, i + 1 < gaps.length ? off + gaps[i + 1]! : whole.length));
+    pieces.push(whole);
     return pieces;
   }
 }
@@ -208,8 +226,10 @@ function where(name: string, key: string): string {
 
 /** `v` as an environment string (Nix's coerceToString), adding its context; plain values inline. */
 function coerceAttr(job: Job, v: unknown, key: string): string {
+  job.raw = false;
   switch (typeof v) {
     case "string":
+      job.raw = true;
       if (v.indexOf(job.state.pathPrefix) >= 0) scanContext(job.state, v, job.ctx, where(job.name, key));
       return v;
     case "boolean":
@@ -222,10 +242,12 @@ function coerceAttr(job: Job, v: unknown, key: string): string {
       if (v instanceof OutputValue) {
         const o = v[ORIGIN];
         job.ctx.addDrvOutput(o.drvPath, o.outputName);
+        job.raw = !job.state.plainStoreDir;
         return v.outPath;
       }
       if (Array.isArray(v)) return coerceList(job, v, key);
   }
+  job.raw = true;
   return coerceToString(job.state, v, job.ctx, where(job.name, key));
 }
 
@@ -239,11 +261,14 @@ function coerceList(job: Job, v: readonly unknown[], key: string): string {
     if (typeof x === "string") {
       if (x.indexOf(job.state.pathPrefix) >= 0) scanContext(job.state, x, job.ctx, `${where(job.name, key)}[${i}]`);
       s = x;
+      job.raw = true;
     } else if (x instanceof OutputValue) {
       const o = x[ORIGIN];
       job.ctx.addDrvOutput(o.drvPath, o.outputName);
       s = x.outPath;
+      if (!job.state.plainStoreDir) job.raw = true;
     } else {
+      job.raw = true;
       s = coerceToString(job.state, x, job.ctx, `${where(job.name, key)}[${i}]`);
       if (Array.isArray(x) && x.length === 0) {
         out += s;
@@ -328,7 +353,7 @@ function buildEnv(job: Job, plan: Plan, vals: unknown[], outSorted: readonly str
     let b: string | undefined;
     if (j > 0 && outSorted[j - 1] === k) b = "";
     else if (k !== last) {
-      job.entry(plan, p, s);
+      job.entry(plan, p, s, i === at[At.builder] || i === at[At.system] || job.raw);
       if (!plan.asciiKeys) job.ascii = false;
       b = s;
     }
@@ -596,19 +621,10 @@ export function derivation<const O extends string = "out">(attrs: DerivationAttr
     fail(name, "multiple outputs are not supported in fixed-output derivations");
   }
   if (!state.asciiStoreDir) job.ascii = false;
-  const made = finish(job, outSorted, fixed, `"${job.bytes(system)}",${job.quote(builder)},${args},`);
+  finish(job, outSorted, fixed, `"${job.bytes(system)}",${job.quote(builder)},${args},`);
   state.recentlyStringified.clear();
-  const outPaths = outSorted === outputNames ? made.outPaths : outputNames.map((o) => made.outPaths[outSorted.indexOf(o)]!);
-  return makeValue(state, name, made.drvPath, outputNames, outPaths, system, attrs) as unknown as Derivation<O>;
-}
-
-/** What finish() gives back. */
-class Instantiated {
-  constructor(
-    readonly drvPath: string,
-    /** In the order of the sorted output names. */
-    readonly outPaths: string[],
-  ) {}
+  const outPaths = outSorted === outputNames ? job.outPaths : outputNames.map((o) => job.outPaths[outSorted.indexOf(o)]!);
+  return makeValue(state, name, job.drvPath, outputNames, outPaths, system, attrs) as unknown as Derivation<O>;
 }
 
 /**
@@ -616,7 +632,7 @@ class Instantiated {
  * both the masked form (which gives the output paths) and this derivation's own modulo hash.
  * `restHead` is platform, builder and args, each followed by a comma.
  */
-function finish(job: Job, outSorted: readonly string[], fixed: FixedInfo | undefined, restHead: string): Instantiated {
+function finish(job: Job, outSorted: readonly string[], fixed: FixedInfo | undefined, restHead: string): void {
   const state = job.state;
   const storeDir = state.storeDir;
   const name = job.name;
@@ -626,8 +642,8 @@ function finish(job: Job, outSorted: readonly string[], fixed: FixedInfo | undef
   const inputs = group(ctx.drvPaths, ctx.drvOutputs);
   const hasInputs = inputs.keys.length > 0;
   const insReplaced = hasInputs ? printGrouped(replacedInputs(state, ctx)) : "[]";
-  const pieces = job.envPieces();
-  const outPaths: string[] = [];
+  const pieces = job.pieces(head);
+  const outPaths = job.outPaths;
   const hashParts: string[] = [];
   let outsFinal: string;
   let moduloHex: string | undefined;
@@ -648,7 +664,7 @@ function finish(job: Job, outSorted: readonly string[], fixed: FixedInfo | undef
     // The masked form: every output's path and variable empty.
     let outsMasked = "[";
     for (let i = 0; i < outSorted.length; i++) outsMasked += (i > 0 ? ',("' : '("') + outSorted[i]! + '","","","")';
-    const masked = "Derive(" + outsMasked + "]," + insReplaced + "," + head + job.env + ")";
+    const masked = "Derive(" + outsMasked + "]," + insReplaced + "," + pieces[outSorted.length + 1]! + ")";
     const h = sha256ByteStringHex(masked, job.ascii);
     outsFinal = "[";
     for (let i = 0; i < outSorted.length; i++) {
@@ -662,7 +678,7 @@ function finish(job: Job, outSorted: readonly string[], fixed: FixedInfo | undef
     }
     outsFinal += "]";
   }
-  let restFinal = head + pieces[0]!;
+  let restFinal = pieces[0]!;
   for (let i = 0; i < outPaths.length; i++) restFinal += '"' + outPaths[i]! + '"' + pieces[i + 1]!;
   restFinal += ")";
   const aterm = "Derive(" + outsFinal + "," + (hasInputs ? printGrouped(inputs) : "[]") + "," + restFinal;
@@ -675,7 +691,7 @@ function finish(job: Job, outSorted: readonly string[], fixed: FixedInfo | undef
   const drvHashPart = storePathHashPart(fingerprint + ":sha256:" + atermHash + ":" + storeDir + ":" + name + ".drv");
   const drvPath = storeDir + "/" + drvHashPart + "-" + name + ".drv";
   if (!state.drvs.has(drvPath)) register(state, drvPath, name, aterm, references, moduloHex, drvHashPart, outSorted, outPaths, hashParts, fixed !== undefined);
-  return new Instantiated(drvPath, outPaths);
+  job.drvPath = drvPath;
 }
 
 function register(
@@ -691,7 +707,9 @@ function register(
   hashParts: readonly string[],
   fixed: boolean,
 ): void {
-  const made: MadeDerivation = { drvPath, name, text: state.arena.add(aterm), references, moduloHex, seen: 0, referenced: 0 };
+  const arena = state.arena;
+  const start = arena.add(aterm);
+  const made: MadeDerivation = { drvPath, name, chunk: arena.chunk, start, end: arena.used, references, moduloHex, seen: 0, referenced: 0 };
   state.drvs.set(drvPath, made);
   state.onMade?.(drvPath);
   // A new .drv path's and input-addressed output's hash parts are new (they hash this very

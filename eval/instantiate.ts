@@ -1,6 +1,6 @@
 // What instantiation writes: the .drv files and toFile objects the selected derivations need,
 // as text objects with their references (the store writes them in one transaction).
-import type { EvalState, MadeDerivation, MadeText } from "./state.js";
+import { drvText, type EvalState, type MadeDerivation, type MadeText } from "./state.js";
 
 export interface ClosureEntry {
   path: string;
@@ -80,14 +80,15 @@ export function packTexts(state: EvalState, paths: readonly string[]): PackedTex
   const ends: number[] = [];
   for (const p of paths) {
     const d = state.drvs.get(p);
-    total += (d?.text ?? state.texts.get(p)!.bytes).length;
+    total += d !== undefined ? d.end - d.start : state.texts.get(p)!.bytes.length;
     ends.push(total);
   }
   // Not from Buffer's shared pool: the whole ArrayBuffer is transferred to the main thread.
   const bytes = Buffer.allocUnsafeSlow(total);
   paths.forEach((p, i) => {
     const start = i === 0 ? 0 : ends[i - 1]!;
-    bytes.set(state.drvs.get(p)?.text ?? state.texts.get(p)!.bytes, start);
+    const d = state.drvs.get(p);
+    bytes.set(d !== undefined ? drvText(d) : state.texts.get(p)!.bytes, start);
   });
   const references = paths.map((p) => (state.drvs.get(p) ?? state.texts.get(p)!).references);
   return { paths: [...paths], references, ends, bytes };

@@ -14,8 +14,10 @@ export interface EvalStore {
 export interface MadeDerivation {
   drvPath: string;
   name: string;
-  /** The .drv file's bytes (ATerm text), kept in the evaluation's text arena. */
-  text: Uint8Array;
+  /** The .drv file's bytes (ATerm text): `chunk[start, end)` in the evaluation's text arena. */
+  chunk: Buffer;
+  start: number;
+  end: number;
   /** inputSrcs and inputDrvs: the .drv file's references. */
   references: string[];
   /** hashDerivationModulo of the final derivation, hex (what its dependents' ATerms print). */
@@ -44,20 +46,28 @@ export type Origin =
  * are ~11 MB that every young-generation gc would copy (twice) before they settle.
  */
 class TextArena {
-  private chunk = Buffer.allocUnsafeSlow(0);
-  private used = 0;
+  /** The chunk the last add() wrote to; `used` is where its bytes end. */
+  chunk = Buffer.allocUnsafeSlow(0);
+  used = 0;
 
-  /** A byte string's bytes, stored; the view stays valid for the arena's life. */
-  add(s: string): Uint8Array {
+  /**
+   * Store a byte string's bytes; they are `chunk[start, used)` after, where start is returned
+   * (no view made: 10,000 of them would be as many objects for the gc to copy).
+   */
+  add(s: string): number {
     if (this.used + s.length > this.chunk.length) {
       this.chunk = Buffer.allocUnsafeSlow(Math.max(4 << 20, s.length));
       this.used = 0;
     }
     const start = this.used;
     this.used += this.chunk.write(s, start, "latin1");
-    // A plain view: Buffer#subarray goes through a species constructor, ~10x the cost.
-    return new Uint8Array(this.chunk.buffer, this.chunk.byteOffset + start, this.used - start);
+    return start;
   }
+}
+
+/** The bytes of a .drv made in this evaluation. */
+export function drvText(made: MadeDerivation): Uint8Array {
+  return new Uint8Array(made.chunk.buffer, made.chunk.byteOffset + made.start, made.end - made.start);
 }
 
 export class EvalState {
@@ -74,6 +84,8 @@ export class EvalState {
   readonly pathPrefix: string;
   /** Whether the store dir is ASCII (then so are the store paths in ATerms). */
   readonly asciiStoreDir: boolean;
+  /** Whether store paths are printed in ATerms as they are (ASCII, nothing to escape). */
+  readonly plainStoreDir: boolean;
   /** Absolute file system path -> its store path (a path is copied once per evaluation). */
   readonly pathLiterals = new Map<string, string>();
   /** `drvPath!output` of derivation values that were turned into strings (see coerce.ts). */
@@ -91,6 +103,8 @@ export class EvalState {
   ) {
     this.pathPrefix = storeDir + "/";
     this.asciiStoreDir = isAscii(storeDir);
+    // eslint-disable-next-line no-control-regex
+    this.plainStoreDir = /^[^"\\\n\r\t\x80-\uffff]*$/.test(storeDir);
   }
 
   addOrigin(hashPart: string, o: Origin): void {
