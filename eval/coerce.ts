@@ -2,7 +2,7 @@
 // Nix: src/libexpr/eval.cc (coerceToString), primops.cc (derivationStrict). NIX-COMPAT.md §5.6.
 import { CairnError, HASH_PART_LEN } from "../store/format/index.js";
 import type { EvalState, Origin } from "./state.js";
-import { ORIGIN, isDerivationOutput } from "./values.js";
+import { MODULO, ORIGIN, isDerivationOutput } from "./values.js";
 
 /**
  * String context: sources (inputSrcs) and used outputs of derivations (inputDrvs), as they are
@@ -14,14 +14,17 @@ export class Context {
   /** drvPaths[i] has output drvOutputs[i] used. */
   readonly drvPaths: string[] = [];
   readonly drvOutputs: string[] = [];
+  /** The derivation's modulo hash where known at hand ("": to be looked up). */
+  readonly drvModulos: string[] = [];
 
   addSrc(path: string): void {
     this.srcs.push(path);
   }
 
-  addDrvOutput(drvPath: string, output: string): void {
+  addDrvOutput(drvPath: string, output: string, moduloHex = ""): void {
     this.drvPaths.push(drvPath);
     this.drvOutputs.push(output);
+    this.drvModulos.push(moduloHex);
   }
 
   /** The sources, sorted, each once. */
@@ -65,6 +68,7 @@ export function sortUnique(xs: string[]): string[] {
 export interface OriginTag {
   drvPath: string;
   outputName: string;
+  [MODULO]?: string;
 }
 
 /** Why a value cannot become a string, in Nix's words. */
@@ -188,7 +192,7 @@ export function coerceToString(state: EvalState, v: unknown, ctx: Context, where
       if (v === null) return "";
       if (isDerivationOutput(v)) {
         const o = (v as unknown as { [ORIGIN]: OriginTag })[ORIGIN];
-        ctx.addDrvOutput(o.drvPath, o.outputName);
+        ctx.addDrvOutput(o.drvPath, o.outputName, o[MODULO]);
         return v.outPath;
       }
       if (Array.isArray(v)) {
