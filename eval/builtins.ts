@@ -38,7 +38,7 @@ export function toFile(name: string, text: string): string {
   if (!state.texts.has(p)) {
     state.texts.set(p, { path: p, name, bytes, references, seen: 0, referenced: 0 });
     state.onMade?.(p);
-    state.addOrigin(sp.hashPart, { kind: "source", path: p });
+    state.addOrigin(sp.hashPart, { kind: "source", path: p }, true);
   }
   return p;
 }

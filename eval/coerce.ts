@@ -115,7 +115,7 @@ export function scanContext(state: EvalState, s: string, ctx: Context, where: st
     const h = i + prefix.length;
     if (h + HASH_PART_LEN >= s.length || s.charCodeAt(h + HASH_PART_LEN) !== 0x2d) continue;
     // Every hash part known is valid nix32: anything else is simply not found.
-    const known = state.byHashPart.get(s.slice(h, h + HASH_PART_LEN));
+    const known = state.lookup(s.slice(h, h + HASH_PART_LEN));
     if (known === undefined) continue;
     if (!Array.isArray(known)) {
       // One origin (nearly always): no lists made.

@@ -723,11 +723,10 @@ function register(
   state.onMade?.(drvPath);
   // A new .drv path's and input-addressed output's hash parts are new (they hash this very
   // derivation); fixed outputs of different derivations may share a path.
-  state.byHashPart.set(drvHashPart, { kind: "drv", path: drvPath });
+  state.addMade(drvHashPart, drvPath, "", drvPath);
   for (let i = 0; i < outSorted.length; i++) {
-    const origin: Origin = { kind: "output", path: outPaths[i]!, drvPath, output: outSorted[i]! };
-    if (fixed) state.addOrigin(hashParts[i]!, origin);
-    else state.byHashPart.set(hashParts[i]!, origin);
+    if (fixed) state.addOrigin(hashParts[i]!, { kind: "output", path: outPaths[i]!, drvPath, output: outSorted[i]! });
+    else state.addMade(hashParts[i]!, drvPath, outSorted[i]!, outPaths[i]!);
   }
 }
 

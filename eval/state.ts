@@ -79,7 +79,17 @@ export class EvalState {
    * several derivations share a path (a list per entry would cost 30,000 arrays for 10,000
    * derivations).
    */
-  readonly byHashPart = new Map<string, Origin | Origin[]>();
+  private readonly byHashPart = new Map<string, Origin | Origin[]>();
+  /**
+   * Hash parts of the .drv files and input-addressed outputs made, not in byHashPart yet: no one
+   * else has them (they hash the derivation itself), so they go in only when a lookup misses.
+   * Most recipes pass derivations as values, and 20,000 Map entries made eagerly cost ~25 ms.
+   */
+  private readonly pendingParts: string[] = [];
+  private readonly pendingDrvs: string[] = [];
+  /** The output's path and name; "" for the .drv file itself. */
+  private readonly pendingPaths: string[] = [];
+  private readonly pendingOutputs: string[] = [];
   /** `storeDir/`: what starts a store path in a string. */
   readonly pathPrefix: string;
   /** Whether the store dir is ASCII (then so are the store paths in ATerms). */
@@ -107,7 +117,42 @@ export class EvalState {
     this.plainStoreDir = /^[^"\\\n\r\t\x80-\uffff]*$/.test(storeDir);
   }
 
-  addOrigin(hashPart: string, o: Origin): void {
+  /** A .drv (`output` "") or an input-addressed output made: its hash part is new. */
+  addMade(hashPart: string, drvPath: string, output: string, path: string): void {
+    this.pendingParts.push(hashPart);
+    this.pendingDrvs.push(drvPath);
+    this.pendingOutputs.push(output);
+    this.pendingPaths.push(path);
+  }
+
+  private flush(): void {
+    const parts = this.pendingParts;
+    for (let i = 0; i < parts.length; i++) {
+      const output = this.pendingOutputs[i]!;
+      const drvPath = this.pendingDrvs[i]!;
+      this.byHashPart.set(parts[i]!, output === "" ? { kind: "drv", path: drvPath } : { kind: "output", path: this.pendingPaths[i]!, drvPath, output });
+    }
+    parts.length = 0;
+    this.pendingDrvs.length = 0;
+    this.pendingOutputs.length = 0;
+    this.pendingPaths.length = 0;
+  }
+
+  /** What has `hashPart`: one origin, or several (fixed outputs sharing a path). */
+  lookup(hashPart: string): Origin | Origin[] | undefined {
+    const known = this.byHashPart.get(hashPart);
+    if (known !== undefined || this.pendingParts.length === 0) return known;
+    this.flush();
+    return this.byHashPart.get(hashPart);
+  }
+
+  /**
+   * Add what else has a hash part: a source, or a fixed output (fixed paths of several derivations
+   * may coincide). Neither can have a pending hash part (other fingerprint types), but a toFile
+   * text could be byte for byte a .drv (`flush`: those go in first, as if added eagerly).
+   */
+  addOrigin(hashPart: string, o: Origin, flush = false): void {
+    if (flush && this.pendingParts.length > 0) this.flush();
     const known = this.byHashPart.get(hashPart);
     if (known === undefined) this.byHashPart.set(hashPart, o);
     else {
@@ -121,7 +166,7 @@ export class EvalState {
 
   /** What has `hashPart`, as a list. */
   origins(hashPart: string): readonly Origin[] | undefined {
-    const known = this.byHashPart.get(hashPart);
+    const known = this.lookup(hashPart);
     return known === undefined ? undefined : Array.isArray(known) ? known : [known];
   }
 }
