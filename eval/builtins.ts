@@ -5,7 +5,6 @@ import { fileURLToPath } from "node:url";
 import {
   CairnError,
   checkName,
-  compareUtf8,
   encodeNix32,
   makeTextPath,
   parseStorePath,
@@ -24,8 +23,8 @@ export function toFile(name: string, text: string): string {
   checkName(name, "toFile name");
   const ctx = emptyContext();
   const s = coerceToString(state, text, ctx, `toFile '${name}'`);
-  if (ctx.drvs.size > 0) {
-    const [drvPath, outs] = [...ctx.drvs][0]!;
+  if (ctx.drvPaths.length > 0) {
+    const [drvPath, outs] = [...ctx.drvs()][0]!;
     throw new CairnError(
       "E_EVAL",
       `in 'toFile': the file named '${name}' must not contain a reference to a derivation but contains (!${[...outs][0]}!${drvPath})`,
@@ -33,13 +32,13 @@ export function toFile(name: string, text: string): string {
     );
   }
   const bytes = utf8(s);
-  const references = [...ctx.srcs].sort(compareUtf8);
+  const references = ctx.sortedSrcs();
   const sp = makeTextPath(state.storeDir, name, sha256(bytes), references.map((r) => parseStorePath(state.storeDir, r)));
   const p = printStorePath(state.storeDir, sp);
   if (!state.texts.has(p)) {
-    state.texts.set(p, { path: p, name, bytes, references });
+    state.texts.set(p, { path: p, name, bytes, references, seen: 0, referenced: 0 });
     state.onMade?.(p);
-    state.addOrigin(sp.hashPart, { kind: "source", path: p });
+    state.addOrigin(sp.hashPart, { kind: "source", path: p }, true);
   }
   return p;
 }

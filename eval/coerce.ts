@@ -1,29 +1,74 @@
 // Nix's attribute conversion (coerceToString with "coerce more") and string context.
 // Nix: src/libexpr/eval.cc (coerceToString), primops.cc (derivationStrict). NIX-COMPAT.md §5.6.
-import { CairnError, HASH_PART_LEN, isNix32Char } from "../store/format/index.js";
+import { CairnError, HASH_PART_LEN } from "../store/format/index.js";
 import type { EvalState, Origin } from "./state.js";
-import { ORIGIN, isDerivationOutput } from "./values.js";
+import { MODULO, ORIGIN, isDerivationOutput } from "./values.js";
 
-/** String context: sources (inputSrcs) and used outputs of derivations (inputDrvs). */
-export interface Context {
-  srcs: Set<string>;
-  drvs: Map<string, Set<string>>;
+/**
+ * String context: sources (inputSrcs) and used outputs of derivations (inputDrvs), as they are
+ * found, duplicates included (derivation() sorts and merges the few it gets; arrays, not a Set
+ * and a Map of Sets, since a derivation's context is a handful of entries).
+ */
+export class Context {
+  readonly srcs: string[] = [];
+  /** drvPaths[i] has output drvOutputs[i] used. */
+  readonly drvPaths: string[] = [];
+  readonly drvOutputs: string[] = [];
+  /** The derivation's modulo hash where known at hand ("": to be looked up). */
+  readonly drvModulos: string[] = [];
+
+  addSrc(path: string): void {
+    this.srcs.push(path);
+  }
+
+  addDrvOutput(drvPath: string, output: string, moduloHex = ""): void {
+    this.drvPaths.push(drvPath);
+    this.drvOutputs.push(output);
+    this.drvModulos.push(moduloHex);
+  }
+
+  /** The sources, sorted, each once. */
+  sortedSrcs(): string[] {
+    return sortUnique(this.srcs);
+  }
+
+  /** Used outputs by derivation, each once (`.drv` path -> output names; unsorted). */
+  drvs(): Map<string, Set<string>> {
+    const m = new Map<string, Set<string>>();
+    for (let i = 0; i < this.drvPaths.length; i++) {
+      const s = m.get(this.drvPaths[i]!);
+      if (s === undefined) m.set(this.drvPaths[i]!, new Set([this.drvOutputs[i]!]));
+      else s.add(this.drvOutputs[i]!);
+    }
+    return m;
+  }
 }
 
 export function emptyContext(): Context {
-  return { srcs: new Set(), drvs: new Map() };
+  return new Context();
 }
 
-export function addDrvOutput(ctx: Context, drvPath: string, output: string): void {
-  const s = ctx.drvs.get(drvPath);
-  if (s === undefined) ctx.drvs.set(drvPath, new Set([output]));
-  else s.add(output);
+/** `xs` sorted in place (store paths: their UTF-16 order is their byte order) without repeats. */
+export function sortUnique(xs: string[]): string[] {
+  const n = xs.length;
+  if (n < 2) return xs;
+  for (let i = 1; i < n; i++) {
+    const x = xs[i]!;
+    let j = i - 1;
+    for (; j >= 0 && xs[j]! > x; j--) xs[j + 1] = xs[j]!;
+    xs[j + 1] = x;
+  }
+  let w = 1;
+  for (let i = 1; i < n; i++) if (xs[i] !== xs[w - 1]) xs[w++] = xs[i]!;
+  xs.length = w;
+  return xs;
 }
 
 /** What a derivation output value carries under ORIGIN (the value itself). */
 export interface OriginTag {
   drvPath: string;
   outputName: string;
+  [MODULO]?: string;
 }
 
 /** Why a value cannot become a string, in Nix's words. */
@@ -68,13 +113,16 @@ export function scanContext(state: EvalState, s: string, ctx: Context, where: st
   const prefix = state.pathPrefix;
   for (let i = s.indexOf(prefix); i >= 0; i = s.indexOf(prefix, i + 1)) {
     const h = i + prefix.length;
-    if (h + HASH_PART_LEN >= s.length || s[h + HASH_PART_LEN] !== "-") continue;
-    let ok = true;
-    for (let k = 0; k < HASH_PART_LEN && ok; k++) ok = isNix32Char(s.charCodeAt(h + k));
-    if (!ok) continue;
-    const origins = state.origins(s.slice(h, h + HASH_PART_LEN));
-    if (origins === undefined) continue;
-    const matching = origins.filter((o) => s.startsWith(o.path, i) && !isNameChar(s.charCodeAt(i + o.path.length)));
+    if (h + HASH_PART_LEN >= s.length || s.charCodeAt(h + HASH_PART_LEN) !== 0x2d) continue;
+    // Every hash part known is valid nix32: anything else is simply not found.
+    const known = state.lookup(s.slice(h, h + HASH_PART_LEN));
+    if (known === undefined) continue;
+    if (!Array.isArray(known)) {
+      // One origin (nearly always): no lists made.
+      if (s.startsWith(known.path, i) && !isNameChar(s.charCodeAt(i + known.path.length))) addOrigin(ctx, known, where);
+      continue;
+    }
+    const matching = known.filter((o) => s.startsWith(o.path, i) && !isNameChar(s.charCodeAt(i + o.path.length)));
     if (matching.length === 0) continue;
     const outputs = matching.filter((o) => o.kind === "output");
     if (outputs.length > 0) {
@@ -88,18 +136,22 @@ export function scanContext(state: EvalState, s: string, ctx: Context, where: st
         const ever = outputs.filter((o) => state.stringified.has(key(o)));
         used = recent.length > 0 ? recent : ever.length > 0 ? ever : outputs;
       }
-      for (const o of used) if (o.kind === "output") addDrvOutput(ctx, o.drvPath, o.output);
+      for (const o of used) addOrigin(ctx, o, where);
       continue;
     }
-    const m = matching[0]!;
-    if (m.kind === "source") ctx.srcs.add(m.path);
-    else {
-      throw new CairnError(
-        "E_EVAL",
-        `${where}: uses the derivation file '${m.path}' itself (drvPath); cairn does not support depending on a .drv's closure this way`,
-        { where, path: m.path },
-      );
-    }
+    addOrigin(ctx, matching[0]!, where);
+  }
+}
+
+function addOrigin(ctx: Context, o: Origin, where: string): void {
+  if (o.kind === "output") ctx.addDrvOutput(o.drvPath, o.output);
+  else if (o.kind === "source") ctx.addSrc(o.path);
+  else {
+    throw new CairnError(
+      "E_EVAL",
+      `${where}: uses the derivation file '${o.path}' itself (drvPath); cairn does not support depending on a .drv's closure this way`,
+      { where, path: o.path },
+    );
   }
 }
 
@@ -140,7 +192,7 @@ export function coerceToString(state: EvalState, v: unknown, ctx: Context, where
       if (v === null) return "";
       if (isDerivationOutput(v)) {
         const o = (v as unknown as { [ORIGIN]: OriginTag })[ORIGIN];
-        addDrvOutput(ctx, o.drvPath, o.outputName);
+        ctx.addDrvOutput(o.drvPath, o.outputName, o[MODULO]);
         return v.outPath;
       }
       if (Array.isArray(v)) {

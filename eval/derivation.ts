@@ -1,39 +1,33 @@
 // `derivation(attrs)`: Nix's builtins.derivation. Nix: src/libexpr/primops.cc
 // (prim_derivationStrict) and primops/derivation.nix. NIX-COMPAT.md §5.4–§5.6.
+//
+// Recipes call it by the thousand, and a command runs it once per derivation in a fresh process:
+// most calls run before V8 has optimised it. So the work is split into small functions that each
+// get hot (and compiled) early, objects have fixed shapes, no closure is made per call, and what
+// depends only on the attribute names (their order, their ATerm text, which one is `builder`) is
+// worked out once per shape of attribute set (a `Plan`).
 import {
   CairnError,
+  HASH_SIZE,
   byteString,
   checkName,
   compareUtf8,
-  sha256ByteStringHex,
-  assembleAterm,
-  fixedOutputModulo,
-  printInputs,
-  printOutputs,
-  printRestParts,
-  joinRest,
+  escapeAterm,
   isAscii,
-  replacedInputs,
-  makeFixedOutputPath,
-  makeOutputPath,
-  makeTextPathFromPrinted,
+  isHashAlgo,
+  nameError,
   parseHash,
   parseHashAlgo,
-  printStorePath,
+  sha256ByteStringHex,
+  sha256Hex,
+  storePathHashPart,
   toHex,
-  type Derivation as Drv,
-  type DerivationOutput as DrvOutput,
   type HashAlgo,
 } from "../store/format/index.js";
-import { type Context, type OriginTag, coerceToString, emptyContext } from "./coerce.js";
+import { Context, type OriginTag, coerceToString, scanContext } from "./coerce.js";
 import { evalState, type EvalState, type MadeDerivation, type Origin } from "./state.js";
 import { toJson } from "./structured.js";
-import { ORIGIN, type Derivation, type DerivationAttrs } from "./values.js";
-
-/** Attributes that never reach the environment (`__structuredAttrs = false` does, as ""). */
-const NOT_ENV = new Set(["args", "__ignoreNulls"]);
-const NOT_JSON = new Set(["args", "__ignoreNulls", "__structuredAttrs"]);
-const EXPERIMENTAL = ["__contentAddressed", "__impure"];
+import { MODULO, ORIGIN, type Derivation, type DerivationAttrs } from "./values.js";
 
 /** `xs` sorted by UTF-8 bytes; for ASCII (attribute names nearly always) that is the native order. */
 export function sortUtf8Fast(xs: string[]): string[] {
@@ -44,53 +38,509 @@ function fail(name: string, msg: string, data: Record<string, unknown> = {}): ne
   throw new CairnError("E_EVAL", `derivation '${name}': ${msg}`, { derivation: name, ...data });
 }
 
-/** The modulo hash (hex) of a derivation made in this evaluation. */
-function moduloHexOf(state: EvalState, drvPath: string): string {
-  const made = state.drvs.get(drvPath);
-  if (made === undefined) throw new CairnError("E_EVAL", `unknown input derivation '${drvPath}'`, { drvPath });
-  return made.moduloHex;
+// ---- plans: what depends on the attribute names only ----------------------------------------
+
+/** Index in the plan's keys of the attributes derivation() reads by name (-1: absent). */
+const enum At {
+  name,
+  builder,
+  system,
+  outputs,
+  args,
+  structuredAttrs,
+  ignoreNulls,
+  contentAddressed,
+  impure,
+  outputHash,
+  outputHashAlgo,
+  outputHashMode,
+  count,
+}
+const NAMED = [
+  "name",
+  "builder",
+  "system",
+  "outputs",
+  "args",
+  "__structuredAttrs",
+  "__ignoreNulls",
+  "__contentAddressed",
+  "__impure",
+  "outputHash",
+  "outputHashAlgo",
+  "outputHashMode",
+];
+
+class Plan {
+  /** Key indices in byte order of the names. */
+  readonly order: number[];
+  /** Per position in `order`: the name as a byte string. */
+  readonly byteKeys: string[];
+  /** Per position in `order`: `(` + the name as an ATerm string + `,`. */
+  readonly heads: string[];
+  /** The same with the value's opening quote, and with a comma before (not the first entry). */
+  readonly leads: string[];
+  readonly commaLeads: string[];
+  /** Per position in `order`: the last value met there that needed no escaping. */
+  readonly plain: (string | undefined)[];
+  /** Per position in `order`: 0 never in the environment, 1 in it, 2 also in __json. */
+  readonly kinds: number[];
+  readonly asciiKeys: boolean;
+  readonly at: number[];
+
+  constructor(readonly keys: readonly string[]) {
+    const n = keys.length;
+    this.order = Array.from({ length: n }, (_, i) => i);
+    this.asciiKeys = keys.every(isAscii);
+    // Byte strings sort natively; names are their own byte strings when ASCII.
+    const byteKeys = keys.map(byteString);
+    this.order.sort((a, b) => (byteKeys[a]! < byteKeys[b]! ? -1 : byteKeys[a]! > byteKeys[b]! ? 1 : a - b));
+    this.byteKeys = this.order.map((i) => byteKeys[i]!);
+    this.heads = this.byteKeys.map((k) => `(${escapeAterm(k)},`);
+    this.leads = this.heads.map((h) => h + '"');
+    this.commaLeads = this.heads.map((h) => "," + h + '"');
+    this.plain = this.heads.map(() => undefined);
+    this.kinds = this.order.map((i) => {
+      const k = keys[i]!;
+      return k === "args" || k === "__ignoreNulls" ? 0 : k === "__structuredAttrs" ? 1 : 2;
+    });
+    this.at = NAMED.map((k) => keys.indexOf(k));
+  }
+}
+
+const MAX_PLANS = 64;
+/** Most recently used first. */
+const plans: Plan[] = [];
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function planFor(keys: string[]): Plan {
+  for (let p = 0; p < plans.length; p++) {
+    const plan = plans[p]!;
+    if (sameKeys(plan.keys, keys)) {
+      if (p > 0) {
+        plans[p] = plans[p - 1]!;
+        plans[p - 1] = plan;
+      }
+      return plan;
+    }
+  }
+  const plan = new Plan(keys);
+  if (plans.length >= MAX_PLANS) plans.pop();
+  plans.unshift(plan);
+  return plan;
+}
+
+// ---- one call's state -----------------------------------------------------------------------
+
+/** What one derivation() call builds up (one object per call, of one shape). */
+class Job {
+  /** Whether every byte string met so far is ASCII (then ATerms hash as JS strings). */
+  ascii = true;
+  /**
+   * Whether the value coerceAttr() last gave may need escaping or converting to bytes (text from
+   * the recipe); numbers, booleans, null and store paths never do.
+   */
+  raw = false;
+  readonly ctx = new Context();
+  /** The environment part of the ATerm, each output's variable `""` (masked). */
+  env = "[";
+  /** Where the `""` of each output's variable is in `env`. */
+  readonly gaps: number[] = [];
+  entries = 0;
+  /** The outputHash* attributes as the environment has them (undefined: absent). */
+  hash: string | undefined = undefined;
+  hashAlgo: string | undefined = undefined;
+  hashMode: string | undefined = undefined;
+  /** What finish() works out. */
+  drvPath = "";
+  moduloHex = "";
+  /** In the order of the sorted output names. */
+  readonly outPaths: string[] = [];
+
+  constructor(
+    readonly state: EvalState,
+    readonly name: string,
+  ) {}
+
+  /** A value as an ATerm string: its bytes, quoted and escaped. */
+  quote(s: string): string {
+    if (!NEEDS_WORK.test(s)) return '"' + s + '"';
+    const b = byteString(s);
+    if (b !== s) this.ascii = false;
+    return escapeAterm(b);
+  }
+
+  bytes(s: string): string {
+    const b = byteString(s);
+    if (b !== s) this.ascii = false;
+    return b;
+  }
+
+  /** An entry of plan position `p` with value `s` (a JS string; `raw`: it may need escaping). */
+  entry(plan: Plan, p: number, s: string, raw: boolean): void {
+    // The last plain value at this position is remembered: recipes repeat many (system, flags).
+    if (!raw || s === plan.plain[p] || !NEEDS_WORK.test(s)) {
+      if (raw) plan.plain[p] = s;
+      this.env += (this.entries++ === 0 ? plan.leads[p]! : plan.commaLeads[p]!) + s + '")';
+    } else this.env += (this.entries++ === 0 ? "" : ",") + plan.heads[p]! + this.quote(s) + ")";
+  }
+
+  /** The gap for an output's variable. */
+  gap(output: string): void {
+    this.env += this.entries++ === 0 ? '("' + output + '",' : ',("' + output + '",';
+    this.gaps.push(this.env.length);
+    this.env += '"")';
+  }
+
+  endEnv(): void {
+    this.env += "]";
+  }
+
+  /**
+   * `head` and the masked environment cut around the environment's gaps. Slicing flattens them
+   * once: otherwise each of the three ATerm forms would walk their hundred pieces again when
+   * hashed (~2 µs a walk). The whole (flat now) is the last piece.
+   */
+  pieces(head: string): string[] {
+    const whole = head + this.env;
+    const gaps = this.gaps;
+    const off = head.length;
+    const pieces = [whole.slice(0, off + gaps[0]!)];
+    for (let i = 0; i < gaps.length; i++) pieces.push(whole.slice(off + gaps[i]! + 2, i + 1 < gaps.length ? off + gaps[i + 1]! : whole.length));
+    pieces.push(whole);
+    return pieces;
+  }
+}
+
+/** Special characters of ATerm strings, or non-ASCII (which needs converting to bytes). */
+// eslint-disable-next-line no-control-regex
+const NEEDS_WORK = /["\\\n\r\t]|[^\x00-\x7f]/;
+
+function where(name: string, key: string): string {
+  return `derivation '${name}', attribute '${key}'`;
+}
+
+/** `v` as an environment string (Nix's coerceToString), adding its context; plain values inline. */
+function coerceAttr(job: Job, v: unknown, key: string): string {
+  job.raw = false;
+  switch (typeof v) {
+    case "string":
+      job.raw = true;
+      if (v.indexOf(job.state.pathPrefix) >= 0) scanContext(job.state, v, job.ctx, where(job.name, key));
+      return v;
+    case "boolean":
+      return v ? "1" : "";
+    case "number":
+      if (Number.isSafeInteger(v)) return String(v);
+      break;
+    case "object":
+      if (v === null) return "";
+      if (v instanceof OutputValue) {
+        const o = v[ORIGIN];
+        job.ctx.addDrvOutput(o.drvPath, o.outputName, v[MODULO]);
+        job.raw = !job.state.plainStoreDir;
+        return v.outPath;
+      }
+      if (Array.isArray(v)) return coerceList(job, v, key);
+  }
+  job.raw = true;
+  return coerceToString(job.state, v, job.ctx, where(job.name, key));
+}
+
+/** A list: elements separated by a space, but none after an empty list. */
+function coerceList(job: Job, v: readonly unknown[], key: string): string {
+  let out = "";
+  const n = v.length;
+  for (let i = 0; i < n; i++) {
+    const x = v[i];
+    let s: string;
+    if (typeof x === "string") {
+      if (x.indexOf(job.state.pathPrefix) >= 0) scanContext(job.state, x, job.ctx, `${where(job.name, key)}[${i}]`);
+      s = x;
+      job.raw = true;
+    } else if (x instanceof OutputValue) {
+      const o = x[ORIGIN];
+      job.ctx.addDrvOutput(o.drvPath, o.outputName, x[MODULO]);
+      s = x.outPath;
+      if (!job.state.plainStoreDir) job.raw = true;
+    } else {
+      job.raw = true;
+      s = coerceToString(job.state, x, job.ctx, `${where(job.name, key)}[${i}]`);
+      if (Array.isArray(x) && x.length === 0) {
+        out += s;
+        continue;
+      }
+    }
+    out += i < n - 1 ? s + " " : s;
+  }
+  return out;
+}
+
+// ---- the attributes -------------------------------------------------------------------------
+
+function checkDrvName(name: string): void {
+  // Name characters and a length that leaves room for ".drv": checked in full only if not.
+  if (name.length <= 207 && nameError(name) === undefined && !name.endsWith(".drv")) return;
+  try {
+    checkName(name, "derivation name");
+    if (name.endsWith(".drv")) throw new Error("derivation names are not allowed to end in '.drv'");
+    checkName(`${name}.drv`, "derivation name");
+  } catch (e) {
+    fail(name, (e as Error).message);
+  }
+}
+
+const DEFAULT_OUTPUTS: readonly string[] = Object.freeze(["out"]);
+
+function outputNamesOf(name: string, v: unknown): string[] {
+  if (!Array.isArray(v) || v.some((o) => typeof o !== "string")) fail(name, "'outputs' must be a list of strings");
+  const joined = (v as string[]).join(" ");
+  const outputNames = joined.split(/[ \t\n\r]+/).filter((s) => s !== "");
+  if (outputNames.length === 0) fail(name, "derivation cannot have an empty set of outputs");
+  const seen = new Set<string>();
+  for (const o of outputNames) {
+    if (o === "drv") fail(name, "invalid derivation output name 'drv'");
+    if (seen.has(o)) fail(name, `duplicate derivation output '${o}'`);
+    seen.add(o);
+    try {
+      checkName(o === "out" ? name : `${name}-${o}`, "output name");
+    } catch (e) {
+      fail(name, `invalid output name '${o}': ${(e as Error).message}`);
+    }
+  }
+  return outputNames;
+}
+
+/** The `args` list as an ATerm list of strings. */
+function argsOf(job: Job, v: unknown): string {
+  if (!Array.isArray(v)) fail(job.name, "'args' must be a list");
+  let s = "[";
+  for (let i = 0; i < v.length; i++) {
+    const a = coerceToString(job.state, v[i], job.ctx, `derivation '${job.name}', args[${i}]`);
+    s += (i > 0 ? "," : "") + job.quote(a);
+  }
+  return s + "]";
+}
+
+/** Converted once: the environment reuses it (a __toString runs once, as in Nix). */
+function strAttr(job: Job, v: unknown, key: string, structured: boolean, ignoreNulls: boolean): string | undefined {
+  if (v === undefined || (ignoreNulls && v === null)) return undefined;
+  if (structured && typeof v !== "string") fail(job.name, `attribute '${key}' must be a string with __structuredAttrs`);
+  return coerceToString(job.state, v, job.ctx, where(job.name, key));
+}
+
+/**
+ * The environment in byte order, with a gap for each output's variable (which overrides an
+ * attribute of the same name), into `job`'s segments.
+ */
+function buildEnv(job: Job, plan: Plan, vals: unknown[], outSorted: readonly string[], builder: string, system: string, ignoreNulls: boolean): void {
+  const at = plan.at;
+  let j = 0;
+  let last: string | undefined;
+  for (let p = 0; p < plan.order.length; p++) {
+    if (plan.kinds[p] === 0) continue;
+    const i = plan.order[p]!;
+    const v = vals[i];
+    if (v === undefined || (ignoreNulls && v === null)) continue;
+    const s = i === at[At.builder] ? builder : i === at[At.system] ? system : coerceAttr(job, v, plan.keys[i]!);
+    const k = plan.byteKeys[p]!;
+    for (; j < outSorted.length && outSorted[j]! <= k; j++) job.gap(outSorted[j]!);
+    // An output's variable (empty for now) or an earlier name with the same bytes wins.
+    let b: string | undefined;
+    if (j > 0 && outSorted[j - 1] === k) b = "";
+    else if (k !== last) {
+      job.entry(plan, p, s, i === at[At.builder] || i === at[At.system] || job.raw);
+      if (!plan.asciiKeys) job.ascii = false;
+      b = s;
+    }
+    last = k;
+    if (b !== undefined && (i === at[At.outputHash] || i === at[At.outputHashAlgo] || i === at[At.outputHashMode])) {
+      if (i === at[At.outputHash]) job.hash = byteString(b);
+      else if (i === at[At.outputHashAlgo]) job.hashAlgo = byteString(b);
+      else job.hashMode = byteString(b);
+    }
+  }
+  for (; j < outSorted.length; j++) job.gap(outSorted[j]!);
+  job.endEnv();
+}
+
+/** `__structuredAttrs = true`: the attributes as one `__json` variable. */
+function buildStructuredEnv(job: Job, plan: Plan, vals: unknown[], outSorted: readonly string[], ignoreNulls: boolean): void {
+  const json: Record<string, unknown> = {};
+  for (let p = 0; p < plan.order.length; p++) {
+    const i = plan.order[p]!;
+    const v = vals[i];
+    if (plan.kinds[p] === 2 && v !== undefined && !(ignoreNulls && v === null)) json[plan.keys[i]!] = v;
+  }
+  const s = job.bytes(toJson(job.state, json, job.ctx, `derivation '${job.name}'`));
+  let j = 0;
+  for (; j < outSorted.length && outSorted[j]! <= "__json"; j++) job.gap(outSorted[j]!);
+  if (j === 0 || outSorted[j - 1] !== "__json") job.env += (job.entries++ === 0 ? '("__json",' : ',("__json",') + escapeAterm(s) + ")";
+  for (; j < outSorted.length; j++) job.gap(outSorted[j]!);
+  job.endEnv();
+  const raw = (k: At) => (plan.at[k]! >= 0 ? vals[plan.at[k]!] : undefined) as string | undefined;
+  job.hash = raw(At.outputHash);
+  job.hashAlgo = raw(At.outputHashAlgo);
+  job.hashMode = raw(At.outputHashMode);
 }
 
 interface FixedInfo {
   algo: HashAlgo;
   hex: string;
   method: "flat" | "recursive";
-  hashBytes: Uint8Array;
 }
 
-function fixedOutput(name: string, str: (k: string) => string | undefined): FixedInfo | undefined {
-  const hashStr = str("outputHash");
+const LOWER_HEX = /^[0-9a-f]*$/;
+
+function fixedOutput(job: Job): FixedInfo | undefined {
+  const hashStr = job.hash;
   if (hashStr === undefined) return undefined;
-  const algoStr = str("outputHashAlgo");
-  const mode = str("outputHashMode") ?? "flat";
-  if (mode !== "flat" && mode !== "recursive") fail(name, `invalid outputHashMode '${mode}', expected "flat" or "recursive"`);
+  const algoStr = job.hashAlgo;
+  const mode = job.hashMode ?? "flat";
+  if (mode !== "flat" && mode !== "recursive") fail(job.name, `invalid outputHashMode '${mode}', expected "flat" or "recursive"`);
+  // A bare base16 hash of the given algorithm (the usual spelling) is its own text.
+  if (algoStr !== undefined && isHashAlgo(algoStr) && hashStr.length === 2 * HASH_SIZE[algoStr] && LOWER_HEX.test(hashStr)) {
+    return { algo: algoStr, hex: hashStr, method: mode };
+  }
   let h;
   try {
     h = parseHash(hashStr, algoStr ? parseHashAlgo(algoStr) : undefined);
   } catch (e) {
-    fail(name, `invalid outputHash: ${(e as Error).message}`);
+    fail(job.name, `invalid outputHash: ${(e as Error).message}`);
   }
-  return { algo: h.algo, hex: toHex(h.bytes), method: mode, hashBytes: h.bytes };
+  return { algo: h.algo, hex: toHex(h.bytes), method: mode };
 }
+
+// ---- inputs ---------------------------------------------------------------------------------
+
+/** (key, output) pairs grouped: keys in order, each once, with their output names in order. */
+class Grouped {
+  readonly keys: string[] = [];
+  readonly outs: string[][] = [];
+}
+
+/** Group parallel lists of keys and output names (unsorted, repeats allowed). Keys and names are ASCII. */
+function group(ks: readonly string[], os: readonly string[]): Grouped {
+  const n = ks.length;
+  const idx: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const k = ks[i]!;
+    const o = os[i]!;
+    let j = i - 1;
+    for (; j >= 0; j--) {
+      const kj = ks[idx[j]!]!;
+      if (kj < k || (kj === k && os[idx[j]!]! <= o)) break;
+      idx[j + 1] = idx[j]!;
+    }
+    idx[j + 1] = i;
+  }
+  const g = new Grouped();
+  let last: string[] | undefined;
+  for (let t = 0; t < n; t++) {
+    const k = ks[idx[t]!]!;
+    const o = os[idx[t]!]!;
+    if (last !== undefined && g.keys[g.keys.length - 1] === k) {
+      if (last[last.length - 1] !== o) last.push(o);
+    } else {
+      g.keys.push(k);
+      g.outs.push((last = [o]));
+    }
+  }
+  return g;
+}
+
+/** `[("key",["out",…]),…]` */
+function printGrouped(g: Grouped): string {
+  let s = "[";
+  for (let i = 0; i < g.keys.length; i++) {
+    s += i > 0 ? ',("' + g.keys[i]! + '",[' : '("' + g.keys[i]! + '",[';
+    const outs = g.outs[i]!;
+    for (let j = 0; j < outs.length; j++) s += j > 0 ? ',"' + outs[j]! + '"' : '"' + outs[j]! + '"';
+    s += "])";
+  }
+  return s + "]";
+}
+
+/** The inputs with each .drv path replaced by its modulo hash (equal ones merge). */
+function replacedInputs(state: EvalState, ctx: Context): Grouped {
+  const hexes = ctx.drvModulos;
+  for (let i = 0; i < hexes.length; i++) {
+    if (hexes[i] !== "") continue;
+    // Found in text: looked up.
+    const p = ctx.drvPaths[i]!;
+    const made = state.drvs.get(p);
+    if (made === undefined) throw new CairnError("E_EVAL", `unknown input derivation '${p}'`, { drvPath: p });
+    hexes[i] = made.moduloHex;
+  }
+  return group(hexes, ctx.drvOutputs);
+}
+
+/** `["a","b"]` of strings needing no escapes. */
+function printPaths(xs: readonly string[]): string {
+  let s = "[";
+  for (let i = 0; i < xs.length; i++) s += i > 0 ? ',"' + xs[i]! + '"' : '"' + xs[i]! + '"';
+  return s + "]";
+}
+
+/** Sources and derivations, merged in order (store paths of one store: UTF-16 order is byte order). */
+function mergeSorted(a: readonly string[], b: readonly string[]): string[] {
+  const out: string[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) out.push(a[i]! <= b[j]! ? a[i++]! : b[j++]!);
+  while (i < a.length) out.push(a[i++]!);
+  while (j < b.length) out.push(b[j++]!);
+  return out;
+}
+
+const NO_OUTPUTS: readonly never[] = Object.freeze([]);
+
+// ---- the value ------------------------------------------------------------------------------
 
 /**
  * One output of a derivation as recipes see it. In a string it is its store path; turning it into
  * text is remembered, which tells apart fixed outputs that share a path (NIX-COMPAT.md §5.6.2).
- * Methods live on the prototype, so a value costs its fields only.
+ * Methods live on the prototype, so a value costs its fields only. Every field is set in the
+ * constructor (one shape), then the output names are added and the value frozen.
  */
 class OutputValue {
+  readonly name: string;
+  readonly drvPath: string;
+  readonly outPath: string;
+  readonly outputName: string;
+  readonly system: string;
   readonly type = "derivation" as const;
   /** Marks a derivation output for coercion (which reads drvPath and outputName through it). */
   readonly [ORIGIN]: OriginTag = this;
+  readonly outputs: readonly string[];
+  readonly all: readonly OutputValue[] = NO_OUTPUTS;
+  readonly drvAttrs: Readonly<Record<string, unknown>>;
+  readonly [MODULO]: string;
   readonly #state: EvalState;
   constructor(
     state: EvalState,
-    readonly name: string,
-    readonly drvPath: string,
-    readonly outPath: string,
-    readonly outputName: string,
-    readonly system: string,
+    name: string,
+    drvPath: string,
+    outPath: string,
+    outputName: string,
+    system: string,
+    outputs: readonly string[],
+    drvAttrs: Readonly<Record<string, unknown>>,
+    moduloHex: string,
   ) {
+    this.name = name;
+    this.drvPath = drvPath;
+    this.outPath = outPath;
+    this.outputName = outputName;
+    this.system = system;
+    this.outputs = outputs;
+    this.drvAttrs = drvAttrs;
+    this[MODULO] = moduloHex;
     this.#state = state;
   }
   toString(): string {
@@ -104,211 +554,179 @@ class OutputValue {
   }
 }
 
+/** Add each output by name (unless the name is taken) and freeze. */
+function complete(v: OutputValue, outs: readonly OutputValue[]): OutputValue {
+  const r = v as unknown as Record<string, unknown>;
+  r.all = outs;
+  for (let i = 0; i < outs.length; i++) {
+    const o = outs[i]!.outputName;
+    if (!(o in r)) r[o] = outs[i];
+  }
+  return Object.freeze(v) as OutputValue;
+}
+
 /**
  * The value derivation() returns: it stands for its first output and has one frozen value per
  * output (`drv.dev`), each of which also reaches the others.
  */
-function makeValue<O extends string>(
+function makeValue(
   state: EvalState,
-  made: MadeDerivation,
-  outputNames: O[],
-  outPaths: ReadonlyMap<string, string>,
+  name: string,
+  drvPath: string,
+  moduloHex: string,
+  outputNames: readonly string[],
+  outPaths: readonly string[],
   system: string,
   attrs: Readonly<Record<string, unknown>>,
-): Derivation<O> {
-  const outputs = Object.freeze([...outputNames]);
-  const outs = outputNames.map((o) => new OutputValue(state, made.name, made.drvPath, outPaths.get(o)!, o, system));
-  const all = Object.freeze(outs.slice());
-  const value = new OutputValue(state, made.name, made.drvPath, outs[0]!.outPath, outputNames[0]!, system);
-  const complete = (v: OutputValue) => {
-    const r = v as unknown as Record<string, unknown>;
-    r.outputs = outputs;
-    r.all = all;
-    r.drvAttrs = attrs;
-    for (let i = 0; i < outs.length; i++) if (!(outputNames[i]! in r)) r[outputNames[i]!] = outs[i];
-    return Object.freeze(v);
-  };
-  outs.forEach(complete);
-  return complete(value) as unknown as Derivation<O>;
+): OutputValue {
+  const outputs = outputNames === DEFAULT_OUTPUTS ? DEFAULT_OUTPUTS : Object.freeze(outputNames.slice());
+  const outs: OutputValue[] = [];
+  for (let i = 0; i < outputNames.length; i++) {
+    outs.push(new OutputValue(state, name, drvPath, outPaths[i]!, outputNames[i]!, system, outputs, attrs, moduloHex));
+  }
+  const all = Object.freeze(outs);
+  const value = new OutputValue(state, name, drvPath, outPaths[0]!, outputNames[0]!, system, outputs, attrs, moduloHex);
+  for (let i = 0; i < outs.length; i++) complete(outs[i]!, all);
+  return complete(value, all);
 }
+
+// ---- derivation() ---------------------------------------------------------------------------
 
 /** Nix's builtins.derivation. */
 export function derivation<const O extends string = "out">(attrs: DerivationAttrs & { outputs?: readonly O[] }): Derivation<O> {
   const state = evalState();
   if (typeof attrs !== "object" || attrs === null) throw new CairnError("E_EVAL", "derivation: expected an attribute set");
-  const rawName = attrs.name;
+  const keys = Object.keys(attrs);
+  const plan = planFor(keys);
+  const vals: unknown[] = [];
+  for (let i = 0; i < keys.length; i++) vals.push(attrs[keys[i]!]);
+  const at = plan.at;
+  const rawName = at[At.name]! >= 0 ? vals[at[At.name]!] : undefined;
   if (typeof rawName !== "string") throw new CairnError("E_EVAL", "derivation: required attribute 'name' is missing or not a string");
   const name = rawName;
-  try {
-    checkName(name, "derivation name");
-    if (name.endsWith(".drv")) throw new Error("derivation names are not allowed to end in '.drv'");
-    checkName(`${name}.drv`, "derivation name");
-  } catch (e) {
-    fail(name, (e as Error).message);
-  }
-  for (const k of EXPERIMENTAL) {
-    if (attrs[k] === true) fail(name, `'${k}' (an experimental Nix feature) is not supported by cairn`);
-  }
-  const structured = attrs.__structuredAttrs === true;
-  const ignoreNulls = attrs.__ignoreNulls === true;
-  const ctx: Context = emptyContext();
-  const args: string[] = [];
-  const keys: string[] = [];
-  for (const k in attrs) {
-    const v = attrs[k];
-    if (Object.hasOwn(attrs, k) && v !== undefined && !(ignoreNulls && v === null)) keys.push(k);
-  }
-  sortUtf8Fast(keys);
-  const where = (k: string) => `derivation '${name}', attribute '${k}'`;
-  const strAttr = (k: string): string | undefined => {
-    const v = attrs[k];
-    if (v === undefined || (ignoreNulls && v === null)) return undefined;
-    if (structured && typeof v !== "string") fail(name, `attribute '${k}' must be a string with __structuredAttrs`);
-    return coerceToString(state, v, ctx, where(k));
-  };
+  checkDrvName(name);
+  if (at[At.contentAddressed]! >= 0 && vals[at[At.contentAddressed]!] === true) fail(name, "'__contentAddressed' (an experimental Nix feature) is not supported by cairn");
+  if (at[At.impure]! >= 0 && vals[at[At.impure]!] === true) fail(name, "'__impure' (an experimental Nix feature) is not supported by cairn");
+  const structured = at[At.structuredAttrs]! >= 0 && vals[at[At.structuredAttrs]!] === true;
+  const ignoreNulls = at[At.ignoreNulls]! >= 0 && vals[at[At.ignoreNulls]!] === true;
+  const job = new Job(state, name);
 
-  // outputs
-  let outputNames: string[] = ["out"];
-  if (attrs.outputs !== undefined) {
-    const v = attrs.outputs as unknown;
-    if (!Array.isArray(v) || v.some((o) => typeof o !== "string")) fail(name, "'outputs' must be a list of strings");
-    const joined = (v as string[]).join(" ");
-    outputNames = joined.split(/[ \t\n\r]+/).filter((s) => s !== "");
-    if (outputNames.length === 0) fail(name, "derivation cannot have an empty set of outputs");
-    const seen = new Set<string>();
-    for (const o of outputNames) {
-      if (o === "drv") fail(name, "invalid derivation output name 'drv'");
-      if (seen.has(o)) fail(name, `duplicate derivation output '${o}'`);
-      seen.add(o);
-      try {
-        checkName(o === "out" ? name : `${name}-${o}`, "output name");
-      } catch (e) {
-        fail(name, `invalid output name '${o}': ${(e as Error).message}`);
-      }
-    }
-  }
-
-  // args
-  if (attrs.args !== undefined) {
-    if (!Array.isArray(attrs.args)) fail(name, "'args' must be a list");
-    (attrs.args as unknown[]).forEach((a, i) => args.push(coerceToString(state, a, ctx, `derivation '${name}', args[${i}]`)));
-  }
-
-  // Converted once: the env below reuses them (a __toString runs once, as in Nix).
-  const builder = strAttr("builder");
-  const system = strAttr("system");
+  const outputsAttr = at[At.outputs]! >= 0 ? vals[at[At.outputs]!] : undefined;
+  const outputNames = outputsAttr === undefined ? DEFAULT_OUTPUTS : outputNamesOf(name, outputsAttr);
+  const argsAttr = at[At.args]! >= 0 ? vals[at[At.args]!] : undefined;
+  const args = argsAttr === undefined ? "[]" : argsOf(job, argsAttr);
+  const builder = strAttr(job, at[At.builder]! >= 0 ? vals[at[At.builder]!] : undefined, "builder", structured, ignoreNulls);
+  const system = strAttr(job, at[At.system]! >= 0 ? vals[at[At.system]!] : undefined, "system", structured, ignoreNulls);
   if (builder === undefined || builder === "") fail(name, "required attribute 'builder' is missing");
   if (system === undefined || system === "") fail(name, "required attribute 'system' is missing");
 
-  // The environment in byte order, with an (empty for now) entry per output, which overrides an
-  // attribute of the same name.
-  const outSorted = [...outputNames].sort(compareUtf8);
-  const env = new Map<string, string>();
-  // Whether every form of the ATerm is ASCII: store paths are when the store dir is, and
-  // byteString returns ASCII text itself and anything else re-encoded.
-  let ascii = isAscii(state.storeDir);
-  const bytes = (s: string) => {
-    const b = byteString(s);
-    if (b !== s) ascii = false;
-    return b;
-  };
-  let j = 0;
-  const put = (k: string, v: string) => {
-    for (; j < outSorted.length && outSorted[j]! <= k; j++) env.set(outSorted[j]!, "");
-    if (!env.has(k)) env.set(k, v);
-  };
-  if (structured) {
-    const json: Record<string, unknown> = {};
-    for (const k of keys) if (!NOT_JSON.has(k)) json[k] = attrs[k];
-    put("__json", bytes(toJson(state, json, ctx, `derivation '${name}'`)));
-  } else {
-    for (const k of keys) {
-      if (NOT_ENV.has(k)) continue;
-      const v = k === "builder" ? builder : k === "system" ? system : coerceToString(state, attrs[k], ctx, where(k));
-      put(bytes(k), bytes(v));
-    }
-  }
-  for (; j < outSorted.length; j++) env.set(outSorted[j]!, "");
-
-  // env holds byte strings; the outputHash attributes are ASCII when valid.
-  const fixed = fixedOutput(name, (k) => (k in attrs ? (structured ? (attrs[k] as string) : env.get(k)) : undefined));
+  const outSorted = outputNames.length === 1 ? outputNames : outputNames.slice().sort(compareUtf8);
+  if (structured) buildStructuredEnv(job, plan, vals, outSorted, ignoreNulls);
+  else buildEnv(job, plan, vals, outSorted, builder, system, ignoreNulls);
+  const fixed = fixedOutput(job);
   if (fixed !== undefined && (outputNames.length !== 1 || outputNames[0] !== "out")) {
     fail(name, "multiple outputs are not supported in fixed-output derivations");
   }
-
-  const drv: Drv = {
-    outputs: new Map<string, DrvOutput>(),
-    inputDrvs: ctx.drvs,
-    inputSrcs: ctx.srcs,
-    platform: bytes(system),
-    builder: bytes(builder),
-    args: args.map(bytes),
-    env,
-  };
-  for (const o of outSorted) drv.outputs.set(o, { path: "", hashAlgo: "", hash: "" });
-
-  // Every ATerm form is put together from parts printed once: the inputs with modulo hashes
-  // serve both the masked form (which gives the output paths) and this derivation's own modulo
-  // hash; the rest has a gap for each output's env variable.
-  const outPaths = new Map<string, string>();
-  const outHashParts: [string, string][] = [];
-  const rest = printRestParts(drv);
-  const insReplaced = printInputs(replacedInputs(drv, (p) => moduloHexOf(state, p)));
-  if (fixed !== undefined) {
-    const sp = makeFixedOutputPath(state.storeDir, name, { method: fixed.method, hash: { algo: fixed.algo, bytes: fixed.hashBytes } });
-    const p = printStorePath(state.storeDir, sp);
-    drv.outputs.set("out", { path: p, hashAlgo: (fixed.method === "recursive" ? "r:" : "") + fixed.algo, hash: fixed.hex });
-    env.set("out", p);
-    outPaths.set("out", p);
-    outHashParts.push(["out", sp.hashPart]);
-  } else {
-    // The masked form: every output's path and env variable empty.
-    const masked = assembleAterm(printOutputs(drv, true), insReplaced, joinRest(rest, () => ""));
-    const h = sha256ByteStringHex(masked, ascii);
-    for (const o of outSorted) {
-      const sp = makeOutputPath(state.storeDir, o, h, name);
-      const p = printStorePath(state.storeDir, sp);
-      drv.outputs.set(o, { path: p, hashAlgo: "", hash: "" });
-      env.set(o, p);
-      outPaths.set(o, p);
-      outHashParts.push([o, sp.hashPart]);
-    }
-  }
-
-  const outsFinal = printOutputs(drv);
-  const restFinal = joinRest(rest, (o) => env.get(o)!);
-  const aterm = assembleAterm(outsFinal, printInputs(drv.inputDrvs), restFinal);
-  const atermHash = sha256ByteStringHex(aterm, ascii);
-  // Without input derivations the modulo form is the final text itself.
-  const moduloHex =
-    fixed !== undefined
-      ? toHex(fixedOutputModulo(drv))
-      : drv.inputDrvs.size === 0
-        ? atermHash
-        : sha256ByteStringHex(assembleAterm(outsFinal, insReplaced, restFinal), ascii);
-  // References are paths this evaluation made or copied: already valid store paths.
-  // Store paths of one store: their UTF-16 order is their byte order (they differ after the
-  // store dir, in ASCII).
-  const references: string[] = [];
-  drv.inputSrcs.forEach((p) => references.push(p));
-  drv.inputDrvs.forEach((_o, p) => references.push(p));
-  references.sort();
-  const sp = makeTextPathFromPrinted(state.storeDir, `${name}.drv`, atermHash, references);
-  const drvPath = printStorePath(state.storeDir, sp);
-  let made = state.drvs.get(drvPath);
-  if (made === undefined) {
-    made = { drvPath, name, text: state.arena.add(aterm), references, moduloHex };
-    state.drvs.set(drvPath, made);
-    state.onMade?.(drvPath);
-    // A new .drv path's and input-addressed output's hash parts are new (they hash this very
-    // derivation); fixed outputs of different derivations may share a path.
-    state.byHashPart.set(sp.hashPart, { kind: "drv", path: drvPath });
-    for (const [o, hashPart] of outHashParts) {
-      const origin: Origin = { kind: "output", path: outPaths.get(o)!, drvPath, output: o };
-      if (fixed !== undefined) state.addOrigin(hashPart, origin);
-      else state.byHashPart.set(hashPart, origin);
-    }
-  }
+  if (!state.asciiStoreDir) job.ascii = false;
+  finish(job, outSorted, fixed, `"${job.bytes(system)}",${job.quote(builder)},${args},`);
   state.recentlyStringified.clear();
-  return makeValue(state, made, outputNames as O[], outPaths, system, attrs);
+  const outPaths = outSorted === outputNames ? job.outPaths : outputNames.map((o) => job.outPaths[outSorted.indexOf(o)]!);
+  return makeValue(state, name, job.drvPath, job.moduloHex, outputNames, outPaths, system, attrs) as unknown as Derivation<O>;
 }
+
+/**
+ * Print the ATerm forms, hash them, register the derivation. The inputs with modulo hashes serve
+ * both the masked form (which gives the output paths) and this derivation's own modulo hash.
+ * `restHead` is platform, builder and args, each followed by a comma.
+ */
+function finish(job: Job, outSorted: readonly string[], fixed: FixedInfo | undefined, restHead: string): void {
+  const state = job.state;
+  const storeDir = state.storeDir;
+  const name = job.name;
+  const ctx = job.ctx;
+  const srcs = ctx.sortedSrcs();
+  const head = printPaths(srcs) + "," + restHead;
+  const inputs = group(ctx.drvPaths, ctx.drvOutputs);
+  const hasInputs = inputs.keys.length > 0;
+  const insReplaced = hasInputs ? printGrouped(replacedInputs(state, ctx)) : "[]";
+  const pieces = job.pieces(head);
+  const outPaths = job.outPaths;
+  const hashParts: string[] = [];
+  let outsFinal: string;
+  let moduloHex: string | undefined;
+  if (fixed !== undefined) {
+    const algo = (fixed.method === "recursive" ? "r:" : "") + fixed.algo;
+    const fingerprint =
+      fixed.method === "recursive" && fixed.algo === "sha256"
+        ? `source:sha256:${fixed.hex}:${storeDir}:${name}`
+        : `output:out:sha256:${sha256Hex(`fixed:out:${algo}:${fixed.hex}:`)}:${storeDir}:${name}`;
+    const hashPart = storePathHashPart(fingerprint);
+    const p = `${storeDir}/${hashPart}-${name}`;
+    outPaths.push(p);
+    hashParts.push(hashPart);
+    outsFinal = '[("out","' + p + '","' + algo + '","' + fixed.hex + '")]';
+    // Only its hash and output path count.
+    moduloHex = sha256ByteStringHex(`fixed:out:${algo}:${fixed.hex}:${p}`, job.ascii);
+  } else {
+    // The masked form: every output's path and variable empty.
+    let outsMasked = "[";
+    for (let i = 0; i < outSorted.length; i++) outsMasked += (i > 0 ? ',("' : '("') + outSorted[i]! + '","","","")';
+    const masked = "Derive(" + outsMasked + "]," + insReplaced + "," + pieces[outSorted.length + 1]! + ")";
+    const h = sha256ByteStringHex(masked, job.ascii);
+    outsFinal = "[";
+    for (let i = 0; i < outSorted.length; i++) {
+      const o = outSorted[i]!;
+      const pathName = o === "out" ? name : name + "-" + o;
+      const hashPart = storePathHashPart(`output:${o}:sha256:${h}:${storeDir}:${pathName}`);
+      // Template literals: measured ~2x cheaper than a chain of + for strings kept as Map keys.
+      const p = `${storeDir}/${hashPart}-${pathName}`;
+      outPaths.push(p);
+      hashParts.push(hashPart);
+      outsFinal += (i > 0 ? ',("' : '("') + o + '","' + p + '","","")';
+    }
+    outsFinal += "]";
+  }
+  let restFinal = pieces[0]!;
+  for (let i = 0; i < outPaths.length; i++) restFinal += '"' + outPaths[i]! + '"' + pieces[i + 1]!;
+  restFinal += ")";
+  const aterm = "Derive(" + outsFinal + "," + (hasInputs ? printGrouped(inputs) : "[]") + "," + restFinal;
+  const atermHash = sha256ByteStringHex(aterm, job.ascii);
+  // Without input derivations the modulo form is the final text itself.
+  moduloHex ??= hasInputs ? sha256ByteStringHex("Derive(" + outsFinal + "," + insReplaced + "," + restFinal, job.ascii) : atermHash;
+  const references = hasInputs ? mergeSorted(srcs, inputs.keys) : srcs;
+  let fingerprint = "text";
+  for (let i = 0; i < references.length; i++) fingerprint += ":" + references[i]!;
+  const drvHashPart = storePathHashPart(`${fingerprint}:sha256:${atermHash}:${storeDir}:${name}.drv`);
+  const drvPath = `${storeDir}/${drvHashPart}-${name}.drv`;
+  if (!state.drvs.has(drvPath)) register(state, drvPath, name, aterm, references, moduloHex, drvHashPart, outSorted, outPaths, hashParts, fixed !== undefined);
+  job.drvPath = drvPath;
+  job.moduloHex = moduloHex;
+}
+
+function register(
+  state: EvalState,
+  drvPath: string,
+  name: string,
+  aterm: string,
+  references: string[],
+  moduloHex: string,
+  drvHashPart: string,
+  outSorted: readonly string[],
+  outPaths: readonly string[],
+  hashParts: readonly string[],
+  fixed: boolean,
+): void {
+  const arena = state.arena;
+  const start = arena.add(aterm);
+  const made: MadeDerivation = { drvPath, name, chunk: arena.chunk, start, end: arena.used, references, moduloHex, seen: 0, referenced: 0 };
+  state.drvs.set(drvPath, made);
+  state.onMade?.(drvPath);
+  // A new .drv path's and input-addressed output's hash parts are new (they hash this very
+  // derivation); fixed outputs of different derivations may share a path.
+  state.addMade(drvHashPart, drvPath, "", drvPath);
+  for (let i = 0; i < outSorted.length; i++) {
+    if (fixed) state.addOrigin(hashParts[i]!, { kind: "output", path: outPaths[i]!, drvPath, output: outSorted[i]! });
+    else state.addMade(hashParts[i]!, drvPath, outSorted[i]!, outPaths[i]!);
+  }
+}
+

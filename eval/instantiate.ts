@@ -1,6 +1,6 @@
 // What instantiation writes: the .drv files and toFile objects the selected derivations need,
 // as text objects with their references (the store writes them in one transaction).
-import type { EvalState } from "./state.js";
+import { drvText, type EvalState, type MadeDerivation, type MadeText } from "./state.js";
 
 export interface ClosureEntry {
   path: string;
@@ -25,6 +25,47 @@ export function closureOf(state: EvalState, drvPaths: Iterable<string>): Closure
   return out;
 }
 
+/**
+ * The selected `.drv` paths nothing else in their closure refers to: when these are valid, so is
+ * everything the selection needs. One walk, marking what was made (no sets of 10,000 paths).
+ */
+export function topsOf(state: EvalState, drvPaths: readonly string[]): string[] {
+  const walk = ++state.walks;
+  const todo: (MadeDerivation | MadeText)[] = [];
+  for (let i = 0; i < drvPaths.length; i++) {
+    const m = state.drvs.get(drvPaths[i]!);
+    if (m !== undefined && m.seen !== walk) {
+      m.seen = walk;
+      todo.push(m);
+    }
+  }
+  while (todo.length > 0) {
+    const refs = todo.pop()!.references;
+    for (let i = 0; i < refs.length; i++) {
+      // Anything not made here (path() sources) is in the store already.
+      const m = state.drvs.get(refs[i]!) ?? state.texts.get(refs[i]!);
+      if (m === undefined) continue;
+      m.referenced = walk;
+      if (m.seen !== walk) {
+        m.seen = walk;
+        todo.push(m);
+      }
+    }
+  }
+  const tops: string[] = [];
+  for (let i = 0; i < drvPaths.length; i++) {
+    const m = state.drvs.get(drvPaths[i]!);
+    // Each once: a top is marked referenced by the walk once listed.
+    if (m === undefined) {
+      if (!tops.includes(drvPaths[i]!)) tops.push(drvPaths[i]!);
+    } else if (m.referenced !== walk) {
+      m.referenced = walk;
+      tops.push(drvPaths[i]!);
+    }
+  }
+  return tops;
+}
+
 /** The contents of text objects this evaluation made, packed in one buffer (for a transfer). */
 export interface PackedTexts {
   paths: string[];
@@ -39,14 +80,15 @@ export function packTexts(state: EvalState, paths: readonly string[]): PackedTex
   const ends: number[] = [];
   for (const p of paths) {
     const d = state.drvs.get(p);
-    total += (d?.text ?? state.texts.get(p)!.bytes).length;
+    total += d !== undefined ? d.end - d.start : state.texts.get(p)!.bytes.length;
     ends.push(total);
   }
   // Not from Buffer's shared pool: the whole ArrayBuffer is transferred to the main thread.
   const bytes = Buffer.allocUnsafeSlow(total);
   paths.forEach((p, i) => {
     const start = i === 0 ? 0 : ends[i - 1]!;
-    bytes.set(state.drvs.get(p)?.text ?? state.texts.get(p)!.bytes, start);
+    const d = state.drvs.get(p);
+    bytes.set(d !== undefined ? drvText(d) : state.texts.get(p)!.bytes, start);
   });
   const references = paths.map((p) => (state.drvs.get(p) ?? state.texts.get(p)!).references);
   return { paths: [...paths], references, ends, bytes };

@@ -3,7 +3,7 @@
 // Nix keeps context on each string; JS strings cannot carry it, so cairn recovers it by finding
 // the hash parts of paths made in this evaluation (NIX-COMPAT.md §5.6.2), plus object identity
 // where a derivation value is used directly.
-import { CairnError } from "../store/format/index.js";
+import { CairnError, isAscii } from "../store/format/index.js";
 
 /** What evaluation needs from a store (LocalStore satisfies it). */
 export interface EvalStore {
@@ -14,12 +14,17 @@ export interface EvalStore {
 export interface MadeDerivation {
   drvPath: string;
   name: string;
-  /** The .drv file's bytes (ATerm text), kept in the evaluation's text arena. */
-  text: Uint8Array;
+  /** The .drv file's bytes (ATerm text): `chunk[start, end)` in the evaluation's text arena. */
+  chunk: Buffer;
+  start: number;
+  end: number;
   /** inputSrcs and inputDrvs: the .drv file's references. */
   references: string[];
   /** hashDerivationModulo of the final derivation, hex (what its dependents' ATerms print). */
   moduloHex: string;
+  /** Marks of the last walk over what was made (EvalState.walk) that reached it, and that found it referenced. */
+  seen: number;
+  referenced: number;
 }
 
 export interface MadeText {
@@ -27,6 +32,8 @@ export interface MadeText {
   name: string;
   bytes: Uint8Array;
   references: string[];
+  seen: number;
+  referenced: number;
 }
 
 export type Origin =
@@ -39,19 +46,28 @@ export type Origin =
  * are ~11 MB that every young-generation gc would copy (twice) before they settle.
  */
 class TextArena {
-  private chunk = Buffer.allocUnsafeSlow(0);
-  private used = 0;
+  /** The chunk the last add() wrote to; `used` is where its bytes end. */
+  chunk = Buffer.allocUnsafeSlow(0);
+  used = 0;
 
-  /** A byte string's bytes, stored; the view stays valid for the arena's life. */
-  add(s: string): Uint8Array {
+  /**
+   * Store a byte string's bytes; they are `chunk[start, used)` after, where start is returned
+   * (no view made: 10,000 of them would be as many objects for the gc to copy).
+   */
+  add(s: string): number {
     if (this.used + s.length > this.chunk.length) {
       this.chunk = Buffer.allocUnsafeSlow(Math.max(4 << 20, s.length));
       this.used = 0;
     }
     const start = this.used;
     this.used += this.chunk.write(s, start, "latin1");
-    return this.chunk.subarray(start, this.used);
+    return start;
   }
+}
+
+/** The bytes of a .drv made in this evaluation. */
+export function drvText(made: MadeDerivation): Uint8Array {
+  return new Uint8Array(made.chunk.buffer, made.chunk.byteOffset + made.start, made.end - made.start);
 }
 
 export class EvalState {
@@ -63,15 +79,31 @@ export class EvalState {
    * several derivations share a path (a list per entry would cost 30,000 arrays for 10,000
    * derivations).
    */
-  readonly byHashPart = new Map<string, Origin | Origin[]>();
+  private readonly byHashPart = new Map<string, Origin | Origin[]>();
+  /**
+   * Hash parts of the .drv files and input-addressed outputs made, not in byHashPart yet: no one
+   * else has them (they hash the derivation itself), so they go in only when a lookup misses.
+   * Most recipes pass derivations as values, and 20,000 Map entries made eagerly cost ~25 ms.
+   */
+  private readonly pendingParts: string[] = [];
+  private readonly pendingDrvs: string[] = [];
+  /** The output's path and name; "" for the .drv file itself. */
+  private readonly pendingPaths: string[] = [];
+  private readonly pendingOutputs: string[] = [];
   /** `storeDir/`: what starts a store path in a string. */
   readonly pathPrefix: string;
+  /** Whether the store dir is ASCII (then so are the store paths in ATerms). */
+  readonly asciiStoreDir: boolean;
+  /** Whether store paths are printed in ATerms as they are (ASCII, nothing to escape). */
+  readonly plainStoreDir: boolean;
   /** Absolute file system path -> its store path (a path is copied once per evaluation). */
   readonly pathLiterals = new Map<string, string>();
   /** `drvPath!output` of derivation values that were turned into strings (see coerce.ts). */
   readonly stringified = new Set<string>();
   /** The same, since the last derivation() call: the template strings of its own attributes. */
   readonly recentlyStringified = new Set<string>();
+  /** Walks over what was made so far (marks on the objects tell what a walk reached). */
+  walks = 0;
   /** Told of each .drv and toFile object as it is made (the worker streams them to the store). */
   onMade: ((path: string) => void) | undefined;
 
@@ -80,9 +112,47 @@ export class EvalState {
     readonly store: EvalStore | undefined,
   ) {
     this.pathPrefix = storeDir + "/";
+    this.asciiStoreDir = isAscii(storeDir);
+    // eslint-disable-next-line no-control-regex
+    this.plainStoreDir = /^[^"\\\n\r\t\x80-\uffff]*$/.test(storeDir);
   }
 
-  addOrigin(hashPart: string, o: Origin): void {
+  /** A .drv (`output` "") or an input-addressed output made: its hash part is new. */
+  addMade(hashPart: string, drvPath: string, output: string, path: string): void {
+    this.pendingParts.push(hashPart);
+    this.pendingDrvs.push(drvPath);
+    this.pendingOutputs.push(output);
+    this.pendingPaths.push(path);
+  }
+
+  private flush(): void {
+    const parts = this.pendingParts;
+    for (let i = 0; i < parts.length; i++) {
+      const output = this.pendingOutputs[i]!;
+      const drvPath = this.pendingDrvs[i]!;
+      this.byHashPart.set(parts[i]!, output === "" ? { kind: "drv", path: drvPath } : { kind: "output", path: this.pendingPaths[i]!, drvPath, output });
+    }
+    parts.length = 0;
+    this.pendingDrvs.length = 0;
+    this.pendingOutputs.length = 0;
+    this.pendingPaths.length = 0;
+  }
+
+  /** What has `hashPart`: one origin, or several (fixed outputs sharing a path). */
+  lookup(hashPart: string): Origin | Origin[] | undefined {
+    const known = this.byHashPart.get(hashPart);
+    if (known !== undefined || this.pendingParts.length === 0) return known;
+    this.flush();
+    return this.byHashPart.get(hashPart);
+  }
+
+  /**
+   * Add what else has a hash part: a source, or a fixed output (fixed paths of several derivations
+   * may coincide). Neither can have a pending hash part (other fingerprint types), but a toFile
+   * text could be byte for byte a .drv (`flush`: those go in first, as if added eagerly).
+   */
+  addOrigin(hashPart: string, o: Origin, flush = false): void {
+    if (flush && this.pendingParts.length > 0) this.flush();
     const known = this.byHashPart.get(hashPart);
     if (known === undefined) this.byHashPart.set(hashPart, o);
     else {
@@ -96,7 +166,7 @@ export class EvalState {
 
   /** What has `hashPart`, as a list. */
   origins(hashPart: string): readonly Origin[] | undefined {
-    const known = this.byHashPart.get(hashPart);
+    const known = this.lookup(hashPart);
     return known === undefined ? undefined : Array.isArray(known) ? known : [known];
   }
 }

@@ -5,8 +5,8 @@
 import { CairnError, compareUtf8 } from "../store/format/index.js";
 import { nixJsonString } from "../store/format/derivation-json.js";
 import type { EvalState } from "./state.js";
-import { type Context, addDrvOutput, scanContext, type OriginTag } from "./coerce.js";
-import { ORIGIN, isDerivationOutput } from "./values.js";
+import { type Context, scanContext, type OriginTag } from "./coerce.js";
+import { MODULO, ORIGIN, isDerivationOutput } from "./values.js";
 
 /** C++ `ostream << double` (default precision 6, %g style). */
 export function formatJsonFloat(x: number): string {
@@ -45,7 +45,7 @@ export function toJson(state: EvalState, v: unknown, ctx: Context, where: string
       if (v === null) return "null";
       if (isDerivationOutput(v)) {
         const o = (v as unknown as { [ORIGIN]: OriginTag })[ORIGIN];
-        addDrvOutput(ctx, o.drvPath, o.outputName);
+        ctx.addDrvOutput(o.drvPath, o.outputName, o[MODULO]);
         return nixJsonString(v.outPath);
       }
       if (Array.isArray(v)) return `[${v.map((x, i) => toJson(state, x, ctx, `${where}[${i}]`)).join(",")}]`;

@@ -3,6 +3,8 @@ import type { HashAlgo } from "../store/format/index.js";
 
 /** Internal identity of a derivation output, for exact string context. */
 export const ORIGIN = Symbol("cairn.origin");
+/** Internal: the modulo hash (hex) of a derivation output's derivation, for its dependents. */
+export const MODULO = Symbol("cairn.modulo");
 
 /** One output of a derivation; in a string (`${drv.dev}/include`) it is its store path. */
 export interface DerivationOutput {

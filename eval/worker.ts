@@ -6,7 +6,7 @@
 import path from "node:path";
 import { parentPort, receiveMessageOnPort } from "node:worker_threads";
 import { isCairnError } from "../store/format/index.js";
-import { closureOf, packTexts, type ClosureEntry } from "./instantiate.js";
+import { closureOf, packTexts, topsOf } from "./instantiate.js";
 import { RecipeLinker } from "./linker.js";
 import { derivationsIn, recipeError, selectAttr } from "./load.js";
 import { beginEvaluation, type EvalState, type EvalStore } from "./state.js";
@@ -25,8 +25,8 @@ const library = import(new URL("../index.js", import.meta.url).href) as Promise<
 class Evaluation {
   private readonly flag: Int32Array;
   readonly state: EvalState;
-  /** The closure of the last selection (asked for only when something is missing). */
-  closure: ClosureEntry[] = [];
+  /** The last selection's .drv paths (its closure is asked for only when something is missing). */
+  selection: string[] = [];
 
   constructor(
     private readonly init: WorkerInit,
@@ -95,11 +95,8 @@ class Evaluation {
         s.outputName.push(drv.outputName);
       }
     }
-    this.closure = closureOf(this.state, s.drvPath);
-    const referenced = new Set<string>();
-    for (const c of this.closure) for (const r of c.references) referenced.add(r);
-    const tops = [...new Set(s.drvPath)].filter((p) => !referenced.has(p));
-    return { selected: s, tops };
+    this.selection = s.drvPath;
+    return { selected: s, tops: topsOf(this.state, s.drvPath) };
   }
 }
 
@@ -110,7 +107,7 @@ async function handle(req: EvalRequest): Promise<void> {
   try {
     const ev = await evaluation!;
     if (req.kind === "evaluate") reply = { id: req.id, ok: true, value: await ev.evaluate(req.id, req.file, req.attrs, req.stream) };
-    else if (req.kind === "closure") reply = { id: req.id, ok: true, value: ev.closure };
+    else if (req.kind === "closure") reply = { id: req.id, ok: true, value: closureOf(ev.state, ev.selection) };
     else {
       const packed = packTexts(ev.state, req.paths);
       parentPort!.postMessage({ id: req.id, ok: true, value: packed } satisfies EvalReply, [packed.bytes.buffer as ArrayBuffer]);

@@ -16,19 +16,23 @@ export function isNix32Char(code: number): boolean {
   return code < 128 && DIGIT[code]! >= 0;
 }
 
+const codes: number[] = [];
+
 export function encodeNix32(bytes: Uint8Array): string {
   const n = bytes.length;
-  const codes: number[] = [];
-  for (let k = nix32Length(n) - 1; k >= 0; k--) {
+  const len = nix32Length(n);
+  // One flat string, not a chain of 32 concatenations: hash parts are kept by the thousand. The
+  // code array is reused (this runs several times per derivation).
+  codes.length = len;
+  for (let k = len - 1, o = 0; k >= 0; k--, o++) {
     const b = 5 * k;
     const i = b >> 3;
     const j = b & 7;
     let v = bytes[i]! >> j;
     if (i + 1 < n) v |= bytes[i + 1]! << (8 - j);
-    codes.push(ALPHABET_CODES[v & 31]!);
+    codes[o] = ALPHABET_CODES[v & 31]!;
   }
-  // One flat string, not a chain of 32 concatenations: hash parts are kept by the thousand.
-  return String.fromCharCode(...codes);
+  return String.fromCharCode.apply(null, codes);
 }
 
 /** Decode `s` to exactly `n` bytes; rejects wrong lengths, foreign characters and non-zero spare bits. */

@@ -62,7 +62,8 @@ function sortedKeys(m: ReadonlyMap<string, unknown> | ReadonlySet<string>): stri
 
 const SPECIAL = /["\\\n\r\t]/;
 
-function escape(s: string): string {
+/** A byte string as an ATerm string literal: quoted, with `"` `\\` and newline, CR, tab escaped. */
+export function escapeAterm(s: string): string {
   if (!SPECIAL.test(s)) return `"${s}"`;
   let out = '"';
   let start = 0;
@@ -131,7 +132,7 @@ export interface RestParts {
 }
 
 export function printRestParts(drv: Derivation): RestParts {
-  let cur = `${list(sortedKeys(drv.inputSrcs), raw)},${raw(drv.platform)},${escape(drv.builder)},${list(drv.args, escape)},[`;
+  let cur = `${list(sortedKeys(drv.inputSrcs), raw)},${raw(drv.platform)},${escapeAterm(drv.builder)},${list(drv.args, escapeAterm)},[`;
   const segments: string[] = [];
   const slots: string[] = [];
   let first = true;
@@ -139,10 +140,10 @@ export function printRestParts(drv: Derivation): RestParts {
     if (!first) cur += ",";
     first = false;
     if (drv.outputs.has(k)) {
-      segments.push(`${cur}(${escape(k)},`);
+      segments.push(`${cur}(${escapeAterm(k)},`);
       slots.push(k);
       cur = ")";
-    } else cur += `(${escape(k)},${escape(drv.env.get(k)!)})`;
+    } else cur += `(${escapeAterm(k)},${escapeAterm(drv.env.get(k)!)})`;
   }
   segments.push(cur + "]");
   return { segments, slots };
@@ -151,7 +152,7 @@ export function printRestParts(drv: Derivation): RestParts {
 /** The rest with each output-named variable's value from `fill` (masked: always ""). */
 export function joinRest(parts: RestParts, fill: (slot: string) => string): string {
   let s = parts.segments[0]!;
-  for (let i = 0; i < parts.slots.length; i++) s += escape(fill(parts.slots[i]!)) + parts.segments[i + 1]!;
+  for (let i = 0; i < parts.slots.length; i++) s += escapeAterm(fill(parts.slots[i]!)) + parts.segments[i + 1]!;
   return s;
 }
 

@@ -158,8 +158,24 @@ export function hashEqual(a: Hash, b: Hash): boolean {
 
 /** XOR-fold a digest (bytes, or a binary string) to `size` bytes (store path hashes use 20). Nix: compressHash. */
 export function compressHash(digest: Uint8Array | string, size: number): Uint8Array {
-  const out = new Uint8Array(size);
+  return compressInto(new Uint8Array(size), digest);
+}
+
+function compressInto(out: Uint8Array, digest: Uint8Array | string): Uint8Array {
+  const size = out.length;
   if (typeof digest === "string") for (let i = 0; i < digest.length; i++) out[i % size]! ^= digest.charCodeAt(i);
   else for (let i = 0; i < digest.length; i++) out[i % size]! ^= digest[i]!;
   return out;
+}
+
+const folded = new Uint8Array(20);
+
+/**
+ * The nix32 hash part of a store path from its fingerprint (`TYPE:sha256:INNER:STORE:NAME`, a JS
+ * string hashed as UTF-8): sha256, XOR-folded to 20 bytes. Nix: makeStorePath. No allocation but
+ * the digest and the result (evaluation computes ~30,000 of them for 10,000 derivations).
+ */
+export function storePathHashPart(fingerprint: string): string {
+  folded.fill(0);
+  return encodeNix32(compressInto(folded, cryptoHash("sha256", fingerprint, "binary")));
 }

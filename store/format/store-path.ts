@@ -1,8 +1,8 @@
 // Store paths: name rules, parsing and computation. Nix: src/libstore/path.cc (checkName),
 // src/libstore/store-api.cc (makeStorePath, makeFixedOutputPath, makeTextPath).
-import { isNix32Char, encodeNix32 } from "./base32.js";
+import { isNix32Char } from "./base32.js";
 import { CairnError } from "./errors.js";
-import { compressHash, sha256, sha256Binary, type Hash } from "./hash.js";
+import { sha256, storePathHashPart, type Hash } from "./hash.js";
 import { compareUtf8, toHex } from "./bytes.js";
 
 export const HASH_PART_LEN = 32;
@@ -119,8 +119,7 @@ export function printStorePath(storeDir: string, p: StorePath): string {
  */
 export function makeStorePath(storeDir: string, type: string, inner: Uint8Array | string, name: string): StorePath {
   checkName(name);
-  const digest = sha256Binary(`${type}:sha256:${typeof inner === "string" ? inner : toHex(inner)}:${storeDir}:${name}`);
-  return { hashPart: encodeNix32(compressHash(digest, 20)), name };
+  return { hashPart: storePathHashPart(`${type}:sha256:${typeof inner === "string" ? inner : toHex(inner)}:${storeDir}:${name}`), name };
 }
 
 function typeWithRefs(type: string, storeDir: string, refs: Iterable<StorePath>, self: boolean): string {
