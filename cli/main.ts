@@ -1,14 +1,13 @@
 #!/usr/bin/env node
 // The `cairn` command. The only module that reads process.argv/env and calls process.exit;
 // it maps error codes to exit statuses as Nix does and prints one line per failure.
-import { createRequire } from "node:module";
 import type * as Commander from "commander";
 import { CairnError } from "../store/format/errors.js";
 import { err, type Context } from "./context.js";
 
 // Required rather than imported: importing CommonJS from ESM starts a lexer over it (~20 ms of
-// start-up for every command).
-const { Command, CommanderError } = createRequire(import.meta.url)("commander") as typeof Commander;
+// start-up for every command). Loaded in main(), after the fast paths that do without it.
+const loadCommander = async () => (await import("node:module")).createRequire(import.meta.url)("commander") as typeof Commander;
 type Command = Commander.Command;
 
 type CommandModule = { register(program: Command, ctx: Context): void };
@@ -93,6 +92,7 @@ function oneLine(s: string): string {
 async function main(argv: string[]): Promise<number> {
   const env = process.env;
   let command = "cairn";
+  let commander: typeof Commander | undefined;
   try {
     const ctx: Context = {
       env: {
@@ -114,10 +114,23 @@ async function main(argv: string[]): Promise<number> {
         CAIRN_TEST_ESP_FREE: env.CAIRN_TEST_ESP_FREE,
       },
       hooks: { crash: crashHook(env.CAIRN_CRASH_AT) },
-      stdoutIsTTY: !!process.stdout.isTTY,
-      stderrIsTTY: !!process.stderr.isTTY,
+      // Getters: process.stdout makes a stream (and may load net/tty) on first use.
+      get stdoutIsTTY() {
+        return !!process.stdout.isTTY;
+      },
+      get stderrIsTTY() {
+        return !!process.stderr.isTTY;
+      },
       withCancellation,
     };
+    // `profile rollback|switch-generation` with plain arguments: mostly start-up, so without commander.
+    if (argv[0] === "profile" && (argv[1] === "rollback" || argv[1] === "switch-generation")) {
+      command = `profile ${argv[1]}`;
+      if (await (await import("./commands/profile-switch.js")).runFast(ctx, argv.slice(1))) return 0;
+      command = "cairn";
+    }
+    commander = await loadCommander();
+    const { Command } = commander;
     const program = new Command("cairn")
       .description("a Nix-compatible package store, per user, without a daemon")
       .version("0.1.0")
@@ -138,7 +151,7 @@ async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv, { from: "user" });
     return 0;
   } catch (e) {
-    if (e instanceof CommanderError) {
+    if (commander !== undefined && e instanceof commander.CommanderError) {
       if (e.exitCode === 0) return 0; // --help, --version
       err(`cairn: ${command === "cairn" ? "usage" : command}: ${oneLine(e.message.replace(/^error: /, ""))}\n`);
       return 1;

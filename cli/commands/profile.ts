@@ -6,28 +6,20 @@
 import path from "node:path";
 import type { Command } from "commander";
 import { CairnError } from "../../store/format/errors.js";
-import { err, out, resolveLayout, openStore, type Context, type GlobalOptions } from "../context.js";
+import { err, out, openStore, type Context } from "../context.js";
 import { commandGroup, storeOptions } from "../options.js";
-import { keepEspInStep } from "../system-esp.js";
 import type { LocalStore } from "../../store/local-store.js";
 import type { Manifest, ManifestElement } from "../../profiles/manifest.js";
 import type { ProfileContext } from "../../profiles/switch.js";
-
-interface ProfileOpts extends GlobalOptions {
-  profile?: string;
-}
-
-async function profileContext(ctx: Context, opts: ProfileOpts): Promise<ProfileContext> {
-  const { profileRef } = await import("../../profiles/generations.js");
-  const layout = resolveLayout(ctx, opts);
-  return {
-    layout,
-    ref: profileRef(layout.profilesDir, opts.profile ?? "default", process.cwd()),
-    ...(ctx.hooks.crash ? { crash: ctx.hooks.crash } : {}),
-    now: ctx.hooks.now ?? (() => Math.floor(Date.now() / 1000)),
-    log: (s) => err(s + "\n"),
-  };
-}
+import {
+  isSystemProfileLink,
+  keepSystemEspInStep,
+  parseGeneration,
+  profileContext,
+  rollbackCommand,
+  switchGenerationCommand,
+  type ProfileOpts,
+} from "./profile-switch.js";
 
 function sub(parent: Command, name: string, description: string): Command {
   return storeOptions(parent.command(name).description(description)).option("--profile <name|path>", "the profile (default: default)");
@@ -41,11 +33,6 @@ function parsePriority(v: string | undefined): number | undefined {
   return Number(v);
 }
 
-function parseGeneration(v: string): number {
-  if (!/^[0-9]+$/.test(v)) throw new CairnError("E_USAGE", `'${v}' is not a generation number`, { generation: v });
-  return Number(v);
-}
-
 const date = (s: number) => new Date(s * 1000).toISOString().replace("T", " ").replace(/\.\d+Z$/, "");
 
 /** install/remove/upgrade: build the new generation, print the diff, switch. */
@@ -56,9 +43,8 @@ async function change(
   /** Evaluates what is needed (outside the lock); returns the change to apply, or nothing to do. */
   prepare: (store: LocalStore, pc: ProfileContext) => Promise<((m: Manifest) => Manifest) | undefined>,
 ): Promise<void> {
-  const pc = await profileContext(ctx, opts);
-  const { systemProfileRef } = await import("../../profiles/system/system-profile.js");
-  if (pc.ref.link === systemProfileRef(pc.layout).link) {
+  const pc = profileContext(ctx, opts);
+  if (isSystemProfileLink(pc.layout, pc.ref.link)) {
     // Its generations are system toplevels with boot entries, not package environments.
     throw new CairnError("E_USAGE", `'${pc.ref.link}' is the system profile: change it with 'cairn system switch'`, { profile: pc.ref.link });
   }
@@ -146,7 +132,7 @@ export function register(program: Command, ctx: Context): void {
   sub(profile, "list", "list installed packages")
     .option("--json", "print the manifest's elements as JSON")
     .action(async (opts) => {
-      const pc = await profileContext(ctx, opts);
+      const pc = profileContext(ctx, opts);
       const { readCurrent } = await import("../../profiles/profile.js");
       const { sortElements, fullName } = await import("../../profiles/manifest.js");
       const es = sortElements(readCurrent(pc).manifest.elements);
@@ -161,7 +147,7 @@ export function register(program: Command, ctx: Context): void {
   sub(profile, "history", "list generations with their dates, parents and changes")
     .option("--json", "print JSON")
     .action(async (opts) => {
-      const pc = await profileContext(ctx, opts);
+      const pc = profileContext(ctx, opts);
       const { history } = await import("../../profiles/profile.js");
       const { summariseDiff } = await import("../../profiles/diff.js");
       const h = history(pc);
@@ -176,32 +162,24 @@ export function register(program: Command, ctx: Context): void {
         }
     });
 
-  sub(profile, "rollback", "switch to the generation the current one was made from").action(async (opts) => {
-    const pc = await profileContext(ctx, opts);
-    const { rollback } = await import("../../profiles/switch.js");
-    const r = await rollback(pc);
-    err(`switching profile from version ${r.from} to ${r.to}\n`);
-    await keepEspInStep(ctx, pc.layout, pc.ref.link);
+  sub(profile, "rollback", "switch to the generation the current one was made from").action(async (opts: ProfileOpts) => {
+    await rollbackCommand(ctx, opts);
   });
 
   sub(profile, "switch-generation", "switch to generation N")
     .argument("<n>", "generation number")
-    .action(async (n: string, opts) => {
-      const pc = await profileContext(ctx, opts);
-      const { switchTo } = await import("../../profiles/switch.js");
-      const r = await switchTo(pc, parseGeneration(n));
-      err(`switching profile from version ${r.from ?? "none"} to ${r.to}\n`);
-      await keepEspInStep(ctx, pc.layout, pc.ref.link);
+    .action(async (n: string, opts: ProfileOpts) => {
+      await switchGenerationCommand(ctx, n, opts);
     });
 
   sub(profile, "delete-generations", "delete generations: old | N… | +N (keep the last N) | Nd (older than N days)")
     .argument("<spec...>")
     .action(async (spec: string[], opts) => {
-      const pc = await profileContext(ctx, opts);
+      const pc = profileContext(ctx, opts);
       const { deleteGenerations } = await import("../../profiles/profile.js");
       const { parseDeleteSpec } = await import("../../profiles/gen-spec.js");
       await deleteGenerations(pc, parseDeleteSpec(spec));
-      await keepEspInStep(ctx, pc.layout, pc.ref.link);
+      await keepSystemEspInStep(ctx, pc);
     });
 
   sub(profile, "diff", "what changed between two generations (default: the current one and its parent)")
@@ -210,7 +188,7 @@ export function register(program: Command, ctx: Context): void {
     .option("--json", "print JSON")
     .action(async (a: string | undefined, b: string | undefined, opts) => {
       if ((a === undefined) !== (b === undefined)) throw new CairnError("E_USAGE", "give two generations, or none", {});
-      const pc = await profileContext(ctx, opts);
+      const pc = profileContext(ctx, opts);
       const g = await import("../../profiles/generations.js");
       const p = await import("../../profiles/profile.js");
       const { diffManifests, printElementDiff } = await import("../../profiles/diff.js");
@@ -241,7 +219,7 @@ export function register(program: Command, ctx: Context): void {
     });
 
   sub(profile, "env", "print shell lines that put the profile on PATH, MANPATH, INFOPATH and XDG_DATA_DIRS").action(async (opts) => {
-    const pc = await profileContext(ctx, opts);
+    const pc = profileContext(ctx, opts);
     const { envLines } = await import("../../profiles/env-lines.js");
     // The profile link's own path, resolved: a later switch applies to shells already set up.
     out(envLines(path.resolve(pc.ref.link)));
