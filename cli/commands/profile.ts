@@ -79,7 +79,7 @@ export function register(program: Command, ctx: Context): void {
         const { addElements, fullName } = await import("../../profiles/manifest.js");
         const els = await resolveInstallables(ctx, store, items, opts.attr, priority);
         if (els.length === 0) throw new CairnError("E_USAGE", "nothing to install", {});
-        for (const e of els) err(`installing '${fullName(e)}'\n`);
+        err(els.map((e) => `installing '${fullName(e)}'\n`).join("")); // one write for all
         return (m) => addElements(m, els).manifest;
       });
     });
@@ -91,7 +91,7 @@ export function register(program: Command, ctx: Context): void {
         const { removeElements, fullName } = await import("../../profiles/manifest.js");
         return (m) => {
           const r = removeElements(m, names);
-          for (const e of r.removed) err(`uninstalling '${fullName(e)}'\n`);
+          err(r.removed.map((e) => `uninstalling '${fullName(e)}'\n`).join(""));
           return r.manifest;
         };
       });
