@@ -16,17 +16,23 @@ export function toStorePath(storeDir: string, arg: string): string | undefined {
   return isStorePath(storeDir, p) ? p : undefined;
 }
 
+/**
+ * `opening` may still be opening: a recipe's evaluation starts at once (its thread loads the recipe
+ * meanwhile), and only what needs the store waits for it.
+ */
 export async function resolveInstallables(
   ctx: Context,
-  store: LocalStore,
+  opening: Promise<LocalStore>,
+  storeDir: string,
   items: readonly string[],
   attrs: readonly string[],
   priority = DEFAULT_PRIORITY,
 ): Promise<ManifestElement[]> {
   const out: ManifestElement[] = [];
   for (const item of items) {
-    const sp = toStorePath(store.storeDir, item);
+    const sp = toStorePath(storeDir, item);
     if (sp !== undefined) {
+      const store = await opening;
       if (!store.isValidPath(sp)) throw new CairnError("E_INVALID_PATH", `path '${sp}' is not valid`, { path: sp });
       out.push(elementForPath(sp, store.parsePath(sp).name, priority));
       continue;
@@ -34,19 +40,40 @@ export async function resolveInstallables(
     if (!fs.existsSync(item)) {
       throw new CairnError("E_USAGE", `'${item}' is neither a store path nor a recipe file`, { input: item });
     }
-    out.push(...(await fromRecipe(ctx, store, path.resolve(item), attrs, priority)));
+    out.push(...(await fromRecipe(ctx, opening, storeDir, path.resolve(item), attrs, priority)));
   }
   return out;
 }
 
 /** Evaluate `file` (-A attrs) and realise the selected outputs; each becomes one element with its origin. */
-export async function fromRecipe(ctx: Context, store: LocalStore, file: string, attrs: readonly string[], priority: number): Promise<ManifestElement[]> {
+export async function fromRecipe(
+  ctx: Context,
+  opening: Promise<LocalStore>,
+  storeDir: string,
+  file: string,
+  attrs: readonly string[],
+  priority: number,
+): Promise<ManifestElement[]> {
   // Loaded here: installing store paths needs neither the evaluator nor the builder.
-  const { evaluate } = await import("./evaluate.js");
-  const { realise } = await import("./realise.js");
-  const ev = await evaluate(store, file, [...attrs], recipeCacheDir(ctx));
-  const realised = await realise(ctx, store, ev.selected.map((s) => s.drv.drvPath));
-  return ev.selected.map(({ attr, drv }) => {
+  const realiseModule = import("./realise.js");
+  realiseModule.catch(() => {}); // awaited below
+  const { Evaluator, instantiate } = await import("./evaluate.js");
+  const ev = new Evaluator(storeDir, recipeCacheDir(ctx));
+  let evaluated: Awaited<ReturnType<typeof instantiate>>;
+  try {
+    evaluated = await instantiate(ev, opening, file, [...attrs]);
+  } catch (e) {
+    await ev.close();
+    throw e;
+  }
+  const closing = ev.close(); // the thread's heap goes while the outputs are realised
+  closing.catch(() => {}); // awaited below
+  const store = await opening;
+  // The outputs evaluation computed: those valid already need no .drv read, no build plan.
+  const knownOutputs = new Map(evaluated.selected.map(({ drv }) => [drv.drvPath, new Map(drv.all.map((o) => [o.outputName, o.outPath]))] as const));
+  const realised = await (await realiseModule).realise(ctx, store, evaluated.selected.map((s) => s.drv.drvPath), { knownOutputs });
+  await closing;
+  return evaluated.selected.map(({ attr, drv }) => {
     const outPath = realised.get(drv.drvPath)?.get(drv.outputName) ?? drv.outPath;
     const { name, version } = parseDrvName(drv.name);
     return { name, version, outputs: [drv.outputName], storePaths: [outPath], priority, origin: { file, attr }, drvPath: drv.drvPath };

@@ -139,7 +139,8 @@ async function main(argv: string[]): Promise<number> {
       .showSuggestionAfterError(true);
     const first = argv.find((a) => !a.startsWith("-"));
     // These evaluate recipes: their evaluation thread boots while the command loads.
-    if (first === "instantiate" || first === "build") void import("../eval/evaluator.js").then((m) => m.prestartEvaluator());
+    const installsRecipe = first === "profile" && argv[1] === "install" && argv.some((a) => /\.[cm]?[jt]s$/.test(a));
+    if (first === "instantiate" || first === "build" || installsRecipe) void import("../eval/evaluator.js").then((m) => m.prestartEvaluator());
     const load = first !== undefined && Object.hasOwn(COMMANDS, first) ? [COMMANDS[first]!] : Object.values(COMMANDS);
     const commands = await Promise.all(load.map((f) => f()));
     for (const m of commands) m.register(program, ctx);

@@ -40,18 +40,23 @@ async function change(
   ctx: Context,
   opts: ProfileOpts,
   command: string,
-  /** Evaluates what is needed (outside the lock); returns the change to apply, or nothing to do. */
-  prepare: (store: LocalStore, pc: ProfileContext) => Promise<((m: Manifest) => Manifest) | undefined>,
+  /**
+   * Evaluates what is needed (outside the lock) while the store opens (`opening`); returns the
+   * change to apply, or nothing to do.
+   */
+  prepare: (opening: Promise<LocalStore>, pc: ProfileContext) => Promise<((m: Manifest) => Manifest) | undefined>,
 ): Promise<void> {
   const pc = profileContext(ctx, opts);
   if (isSystemProfileLink(pc.layout, pc.ref.link)) {
     // Its generations are system toplevels with boot entries, not package environments.
     throw new CairnError("E_USAGE", `'${pc.ref.link}' is the system profile: change it with 'cairn system switch'`, { profile: pc.ref.link });
   }
-  const store = await openStore(ctx, opts);
+  const opening = openStore(ctx, opts);
+  opening.catch(() => {}); // awaited below (or by prepare)
   try {
-    const f = await prepare(store, pc);
+    const f = await prepare(opening, pc);
     if (f === undefined) return;
+    const store = await opening;
     const { changeProfile } = await import("../../profiles/profile.js");
     const { printElementDiff } = await import("../../profiles/diff.js");
     const r = await changeProfile(store, pc, command, f, (d, before, afterPath) => {
@@ -61,7 +66,10 @@ async function change(
     if (r.generation === undefined) err(`profile '${pc.ref.link}' unchanged: no new generation\n`);
     else err(`switched profile '${pc.ref.link}' to generation ${r.generation}${r.parent !== undefined ? ` (from ${r.parent})` : ""}\n`);
   } finally {
-    await store.close();
+    await opening.then(
+      (store) => store.close(),
+      () => {},
+    );
   }
 }
 
@@ -74,10 +82,10 @@ export function register(program: Command, ctx: Context): void {
     .option("--priority <n>", "collision priority of what is installed (lower wins; default 5)")
     .action(async (items: string[], opts) => {
       const priority = parsePriority(opts.priority);
-      await change(ctx, opts, "install", async (store) => {
+      await change(ctx, opts, "install", async (opening, pc) => {
         const { resolveInstallables } = await import("../installables.js");
         const { addElements, fullName } = await import("../../profiles/manifest.js");
-        const els = await resolveInstallables(ctx, store, items, opts.attr, priority);
+        const els = await resolveInstallables(ctx, opening, pc.layout.storeDir, items, opts.attr, priority);
         if (els.length === 0) throw new CairnError("E_USAGE", "nothing to install", {});
         err(els.map((e) => `installing '${fullName(e)}'\n`).join("")); // one write for all
         return (m) => addElements(m, els).manifest;
@@ -100,7 +108,7 @@ export function register(program: Command, ctx: Context): void {
   sub(profile, "upgrade", "evaluate the recorded recipes again and install what changed")
     .argument("[names...]", "only these packages (default: all with a recipe)")
     .action(async (names: string[], opts) => {
-      await change(ctx, opts, "upgrade", async (store, pc) => {
+      await change(ctx, opts, "upgrade", async (opening, pc) => {
         const { readCurrent } = await import("../../profiles/profile.js");
         const { selectElements, sortElements, fullName } = await import("../../profiles/manifest.js");
         const { fromRecipe } = await import("../installables.js");
@@ -113,7 +121,7 @@ export function register(program: Command, ctx: Context): void {
             if (names.length > 0) err(`'${fullName(e)}' was installed from a store path: nothing to upgrade it from\n`);
             continue;
           }
-          const [n] = await fromRecipe(ctx, store, e.origin.file, e.origin.attr === "" ? [] : [e.origin.attr], e.priority);
+          const [n] = await fromRecipe(ctx, opening, pc.layout.storeDir, e.origin.file, e.origin.attr === "" ? [] : [e.origin.attr], e.priority);
           if (n === undefined) continue;
           if (n.storePaths.join(" ") !== e.storePaths.join(" ")) {
             err(`upgrading '${fullName(e)}' to '${fullName(n)}'\n`);
