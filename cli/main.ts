@@ -129,6 +129,11 @@ async function main(argv: string[]): Promise<number> {
       if (await (await import("./commands/profile-switch.js")).runFast(ctx, argv.slice(1))) return 0;
       command = "cairn";
     }
+    const first = argv.find((a) => !a.startsWith("-"));
+    // These evaluate recipes: their evaluation thread boots while commander and the command load
+    // (started first: its boot, then the evaluation, is what these commands wait for).
+    const installsRecipe = first === "profile" && argv[1] === "install" && argv.some((a) => /\.[cm]?[jt]s$/.test(a));
+    if (first === "instantiate" || first === "build" || installsRecipe) (await import("../eval/evaluator.js")).prestartEvaluator();
     commander = await loadCommander();
     const { Command } = commander;
     const program = new Command("cairn")
@@ -137,10 +142,6 @@ async function main(argv: string[]): Promise<number> {
       .exitOverride()
       .configureOutput({ writeErr: () => {}, writeOut: (s) => process.stdout.write(s) })
       .showSuggestionAfterError(true);
-    const first = argv.find((a) => !a.startsWith("-"));
-    // These evaluate recipes: their evaluation thread boots while the command loads.
-    const installsRecipe = first === "profile" && argv[1] === "install" && argv.some((a) => /\.[cm]?[jt]s$/.test(a));
-    if (first === "instantiate" || first === "build" || installsRecipe) void import("../eval/evaluator.js").then((m) => m.prestartEvaluator());
     const load = first !== undefined && Object.hasOwn(COMMANDS, first) ? [COMMANDS[first]!] : Object.values(COMMANDS);
     const commands = await Promise.all(load.map((f) => f()));
     for (const m of commands) m.register(program, ctx);
