@@ -54,9 +54,9 @@ export async function fromRecipe(
   attrs: readonly string[],
   priority: number,
 ): Promise<ManifestElement[]> {
-  // Loaded here: installing store paths needs neither the evaluator nor the builder.
-  const realiseModule = import("./realise.js");
-  realiseModule.catch(() => {}); // awaited below
+  // Loaded here, and the builder only when something is to be built: installing store paths needs
+  // neither the evaluator nor the builder.
+  const realiseModule = () => import("./realise.js");
   const { Evaluator, instantiate } = await import("./evaluate.js");
   const ev = new Evaluator(storeDir, recipeCacheDir(ctx));
   let evaluated: Awaited<ReturnType<typeof instantiate>>;
@@ -69,9 +69,14 @@ export async function fromRecipe(
   const closing = ev.close(); // the thread's heap goes while the outputs are realised
   closing.catch(() => {}); // awaited below
   const store = await opening;
-  // The outputs evaluation computed: those valid already need no .drv read, no build plan.
+  // The outputs evaluation computed. When all are valid (rooted first, against the gc), there is
+  // nothing to build and the builder is not loaded; otherwise those valid need no .drv read.
   const knownOutputs = new Map(evaluated.selected.map(({ drv }) => [drv.drvPath, new Map(drv.all.map((o) => [o.outputName, o.outPath]))] as const));
-  const realised = await (await realiseModule).realise(ctx, store, evaluated.selected.map((s) => s.drv.drvPath), { knownOutputs });
+  const outPaths = [...knownOutputs.values()].flatMap((m) => [...m.values()]);
+  store.addTempRoots(outPaths);
+  const realised = outPaths.every((p) => store.isValidPath(p))
+    ? knownOutputs
+    : await (await realiseModule()).realise(ctx, store, evaluated.selected.map((s) => s.drv.drvPath), { knownOutputs });
   await closing;
   return evaluated.selected.map(({ attr, drv }) => {
     const outPath = realised.get(drv.drvPath)?.get(drv.outputName) ?? drv.outPath;
