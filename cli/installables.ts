@@ -6,6 +6,7 @@ import { CairnError, isStorePath } from "../store/format/index.js";
 import type { LocalStore } from "../store/local-store.js";
 import { DEFAULT_PRIORITY, elementForPath, type ManifestElement } from "../profiles/manifest.js";
 import { parseDrvName } from "../profiles/drv-name.js";
+import { cachedInfo, type InfoCache } from "../profiles/user-env.js";
 import { recipeCacheDir, type Context } from "./context.js";
 
 /** A path inside the store ("…/bin/hello" too) -> its store path; undefined when not in the store. */
@@ -27,6 +28,8 @@ export async function resolveInstallables(
   items: readonly string[],
   attrs: readonly string[],
   priority = DEFAULT_PRIORITY,
+  /** Receives the infos of the outputs realised, read under this process's temp roots. */
+  infos: InfoCache = new Map(),
 ): Promise<ManifestElement[]> {
   const out: ManifestElement[] = [];
   for (const item of items) {
@@ -40,7 +43,7 @@ export async function resolveInstallables(
     if (!fs.existsSync(item)) {
       throw new CairnError("E_USAGE", `'${item}' is neither a store path nor a recipe file`, { input: item });
     }
-    out.push(...(await fromRecipe(ctx, opening, storeDir, path.resolve(item), attrs, priority)));
+    out.push(...(await fromRecipe(ctx, opening, storeDir, path.resolve(item), attrs, priority, infos)));
   }
   return out;
 }
@@ -53,6 +56,8 @@ export async function fromRecipe(
   file: string,
   attrs: readonly string[],
   priority: number,
+  /** Receives the infos of the outputs (when all are valid), read under this process's temp roots. */
+  infos: InfoCache = new Map(),
 ): Promise<ManifestElement[]> {
   // Loaded here, and the builder only when something is to be built: installing store paths needs
   // neither the evaluator nor the builder.
@@ -74,7 +79,7 @@ export async function fromRecipe(
   const knownOutputs = new Map(evaluated.selected.map(({ drv }) => [drv.drvPath, new Map(drv.all.map((o) => [o.outputName, o.outPath]))] as const));
   const outPaths = [...knownOutputs.values()].flatMap((m) => [...m.values()]);
   store.addTempRoots(outPaths);
-  const realised = outPaths.every((p) => store.isValidPath(p))
+  const realised = outPaths.every((p) => cachedInfo(store, p, infos) !== undefined)
     ? knownOutputs
     : await (await realiseModule()).realise(ctx, store, evaluated.selected.map((s) => s.drv.drvPath), { knownOutputs });
   await closing;

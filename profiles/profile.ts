@@ -77,11 +77,12 @@ export async function changeProfile(
   command: string,
   change: (current: Manifest) => Manifest,
   showDiff: (d: ElementDiff, before: Current, afterPath: string) => void,
+  /** Infos of valid paths the caller read under this process's temp roots (see user-env.ts). */
+  cache: InfoCache = new Map(),
 ): Promise<ChangeResult> {
   return locked(pc, async () => {
     const cur = readCurrent(pc);
     const next = change(cur.manifest);
-    const cache: InfoCache = new Map();
     const env = buildUserEnvironment(store, next, pc.crash, cache);
     const diff = diffManifests(cur.manifest, next, {
       before: closureOf(store, cur.storePath ? [cur.storePath] : [], cache),

@@ -62,7 +62,11 @@ export interface UserEnvironment {
   dirs: number;
 }
 
-/** What closures and diffs need of a valid path, read once per command (profile.ts's closureOf). */
+/**
+ * What closures and diffs need of a valid path, read once per command (profile.ts's closureOf).
+ * Only infos of paths kept valid while the command runs belong here (read under this process's
+ * temp root, or a generation's closure under the profile lock): an entry stands for "valid".
+ */
 export type InfoCache = Map<string, { path: string; narSize: number; references: string[] }>;
 
 /** `p`'s entry from `cache`, else from the store (undefined: not valid). */

@@ -11,6 +11,7 @@ import { commandGroup, storeOptions } from "../options.js";
 import type { LocalStore } from "../../store/local-store.js";
 import type { Manifest, ManifestElement } from "../../profiles/manifest.js";
 import type { ProfileContext } from "../../profiles/switch.js";
+import type { InfoCache } from "../../profiles/user-env.js";
 import {
   isSystemProfileLink,
   keepSystemEspInStep,
@@ -44,7 +45,7 @@ async function change(
    * Evaluates what is needed (outside the lock) while the store opens (`opening`); returns the
    * change to apply, or nothing to do.
    */
-  prepare: (opening: Promise<LocalStore>, pc: ProfileContext) => Promise<((m: Manifest) => Manifest) | undefined>,
+  prepare: (opening: Promise<LocalStore>, pc: ProfileContext, infos: InfoCache) => Promise<((m: Manifest) => Manifest) | undefined>,
 ): Promise<void> {
   const pc = profileContext(ctx, opts);
   if (isSystemProfileLink(pc.layout, pc.ref.link)) {
@@ -54,7 +55,9 @@ async function change(
   const opening = openStore(ctx, opts);
   opening.catch(() => {}); // awaited below (or by prepare)
   try {
-    const f = await prepare(opening, pc);
+    // Path infos prepare read under this process's temp roots: the environment's checks reuse them.
+    const infos: InfoCache = new Map();
+    const f = await prepare(opening, pc, infos);
     if (f === undefined) return;
     const store = await opening;
     const { changeProfile } = await import("../../profiles/profile.js");
@@ -62,7 +65,7 @@ async function change(
     const r = await changeProfile(store, pc, command, f, (d, before, afterPath) => {
       const label = (g: number | undefined, p: string | undefined) => (g === undefined ? "(empty profile)" : `generation ${g}: ${p}`);
       out(printElementDiff(d, label(before.generation, before.storePath), `new: ${afterPath}`));
-    });
+    }, infos);
     if (r.generation === undefined) err(`profile '${pc.ref.link}' unchanged: no new generation\n`);
     else err(`switched profile '${pc.ref.link}' to generation ${r.generation}${r.parent !== undefined ? ` (from ${r.parent})` : ""}\n`);
   } finally {
@@ -82,10 +85,10 @@ export function register(program: Command, ctx: Context): void {
     .option("--priority <n>", "collision priority of what is installed (lower wins; default 5)")
     .action(async (items: string[], opts) => {
       const priority = parsePriority(opts.priority);
-      await change(ctx, opts, "install", async (opening, pc) => {
+      await change(ctx, opts, "install", async (opening, pc, infos) => {
         const { resolveInstallables } = await import("../installables.js");
         const { addElements, fullName } = await import("../../profiles/manifest.js");
-        const els = await resolveInstallables(ctx, opening, pc.layout.storeDir, items, opts.attr, priority);
+        const els = await resolveInstallables(ctx, opening, pc.layout.storeDir, items, opts.attr, priority, infos);
         if (els.length === 0) throw new CairnError("E_USAGE", "nothing to install", {});
         err(els.map((e) => `installing '${fullName(e)}'\n`).join("")); // one write for all
         return (m) => addElements(m, els).manifest;
