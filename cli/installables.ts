@@ -6,6 +6,7 @@ import { CairnError, isStorePath } from "../store/format/index.js";
 import type { LocalStore } from "../store/local-store.js";
 import { DEFAULT_PRIORITY, elementForPath, type ManifestElement } from "../profiles/manifest.js";
 import { parseDrvName } from "../profiles/drv-name.js";
+import { cachedInfo, type InfoCache } from "../profiles/user-env.js";
 import { recipeCacheDir, type Context } from "./context.js";
 
 /** A path inside the store ("…/bin/hello" too) -> its store path; undefined when not in the store. */
@@ -16,17 +17,25 @@ export function toStorePath(storeDir: string, arg: string): string | undefined {
   return isStorePath(storeDir, p) ? p : undefined;
 }
 
+/**
+ * `opening` may still be opening: a recipe's evaluation starts at once (its thread loads the recipe
+ * meanwhile), and only what needs the store waits for it.
+ */
 export async function resolveInstallables(
   ctx: Context,
-  store: LocalStore,
+  opening: Promise<LocalStore>,
+  storeDir: string,
   items: readonly string[],
   attrs: readonly string[],
   priority = DEFAULT_PRIORITY,
+  /** Receives the infos of the outputs realised, read under this process's temp roots. */
+  infos: InfoCache = new Map(),
 ): Promise<ManifestElement[]> {
   const out: ManifestElement[] = [];
   for (const item of items) {
-    const sp = toStorePath(store.storeDir, item);
+    const sp = toStorePath(storeDir, item);
     if (sp !== undefined) {
+      const store = await opening;
       if (!store.isValidPath(sp)) throw new CairnError("E_INVALID_PATH", `path '${sp}' is not valid`, { path: sp });
       out.push(elementForPath(sp, store.parsePath(sp).name, priority));
       continue;
@@ -34,19 +43,47 @@ export async function resolveInstallables(
     if (!fs.existsSync(item)) {
       throw new CairnError("E_USAGE", `'${item}' is neither a store path nor a recipe file`, { input: item });
     }
-    out.push(...(await fromRecipe(ctx, store, path.resolve(item), attrs, priority)));
+    out.push(...(await fromRecipe(ctx, opening, storeDir, path.resolve(item), attrs, priority, infos)));
   }
   return out;
 }
 
 /** Evaluate `file` (-A attrs) and realise the selected outputs; each becomes one element with its origin. */
-export async function fromRecipe(ctx: Context, store: LocalStore, file: string, attrs: readonly string[], priority: number): Promise<ManifestElement[]> {
-  // Loaded here: installing store paths needs neither the evaluator nor the builder.
-  const { evaluate } = await import("./evaluate.js");
-  const { realise } = await import("./realise.js");
-  const ev = await evaluate(store, file, [...attrs], recipeCacheDir(ctx));
-  const realised = await realise(ctx, store, ev.selected.map((s) => s.drv.drvPath));
-  return ev.selected.map(({ attr, drv }) => {
+export async function fromRecipe(
+  ctx: Context,
+  opening: Promise<LocalStore>,
+  storeDir: string,
+  file: string,
+  attrs: readonly string[],
+  priority: number,
+  /** Receives the infos of the outputs (when all are valid), read under this process's temp roots. */
+  infos: InfoCache = new Map(),
+): Promise<ManifestElement[]> {
+  // Loaded here, and the builder only when something is to be built: installing store paths needs
+  // neither the evaluator nor the builder.
+  const realiseModule = () => import("./realise.js");
+  const { Evaluator, instantiate } = await import("./evaluate.js");
+  const ev = new Evaluator(storeDir, recipeCacheDir(ctx));
+  let evaluated: Awaited<ReturnType<typeof instantiate>>;
+  try {
+    evaluated = await instantiate(ev, opening, file, [...attrs]);
+  } catch (e) {
+    await ev.close();
+    throw e;
+  }
+  const closing = ev.close(); // the thread's heap goes while the outputs are realised
+  closing.catch(() => {}); // awaited below
+  const store = await opening;
+  // The outputs evaluation computed. When all are valid (rooted first, against the gc), there is
+  // nothing to build and the builder is not loaded; otherwise those valid need no .drv read.
+  const knownOutputs = new Map(evaluated.selected.map(({ drv }) => [drv.drvPath, new Map(drv.all.map((o) => [o.outputName, o.outPath]))] as const));
+  const outPaths = [...knownOutputs.values()].flatMap((m) => [...m.values()]);
+  store.addTempRoots(outPaths);
+  const realised = outPaths.every((p) => cachedInfo(store, p, infos) !== undefined)
+    ? knownOutputs
+    : await (await realiseModule()).realise(ctx, store, evaluated.selected.map((s) => s.drv.drvPath), { knownOutputs });
+  await closing;
+  return evaluated.selected.map(({ attr, drv }) => {
     const outPath = realised.get(drv.drvPath)?.get(drv.outputName) ?? drv.outPath;
     const { name, version } = parseDrvName(drv.name);
     return { name, version, outputs: [drv.outputName], storePaths: [outPath], priority, origin: { file, attr }, drvPath: drv.drvPath };

@@ -1,19 +1,20 @@
 #!/usr/bin/env node
 // The `cairn` command. The only module that reads process.argv/env and calls process.exit;
 // it maps error codes to exit statuses as Nix does and prints one line per failure.
-import { createRequire } from "node:module";
 import type * as Commander from "commander";
 import { CairnError } from "../store/format/errors.js";
 import { err, type Context } from "./context.js";
 
 // Commands that evaluate recipes start their evaluation thread first: it boots while this thread
-// loads the rest.
-const FIRST = process.argv.slice(2).find((a) => !a.startsWith("-"));
-if (FIRST === "instantiate" || FIRST === "build") void import("../eval/prestart.js").then((m) => m.prestartEvaluator());
+// loads the rest (its boot, then the evaluation, is what these commands wait for).
+const ARGS = process.argv.slice(2);
+const FIRST = ARGS.find((a) => !a.startsWith("-"));
+const INSTALLS_RECIPE = FIRST === "profile" && ARGS[1] === "install" && ARGS.some((a) => /\.[cm]?[jt]s$/.test(a));
+if (FIRST === "instantiate" || FIRST === "build" || INSTALLS_RECIPE) void import("../eval/prestart.js").then((m) => m.prestartEvaluator());
 
 // Required rather than imported: importing CommonJS from ESM starts a lexer over it (~20 ms of
-// start-up for every command).
-const { Command, CommanderError } = createRequire(import.meta.url)("commander") as typeof Commander;
+// start-up for every command). Loaded in main(), after the fast paths that do without it.
+const loadCommander = async () => (await import("node:module")).createRequire(import.meta.url)("commander") as typeof Commander;
 type Command = Commander.Command;
 
 type CommandModule = { register(program: Command, ctx: Context): void };
@@ -98,6 +99,7 @@ function oneLine(s: string): string {
 async function main(argv: string[]): Promise<number> {
   const env = process.env;
   let command = "cairn";
+  let commander: typeof Commander | undefined;
   try {
     const ctx: Context = {
       env: {
@@ -119,17 +121,30 @@ async function main(argv: string[]): Promise<number> {
         CAIRN_TEST_ESP_FREE: env.CAIRN_TEST_ESP_FREE,
       },
       hooks: { crash: crashHook(env.CAIRN_CRASH_AT) },
-      stdoutIsTTY: !!process.stdout.isTTY,
-      stderrIsTTY: !!process.stderr.isTTY,
+      // Getters: process.stdout makes a stream (and may load net/tty) on first use.
+      get stdoutIsTTY() {
+        return !!process.stdout.isTTY;
+      },
+      get stderrIsTTY() {
+        return !!process.stderr.isTTY;
+      },
       withCancellation,
     };
+    // `profile rollback|switch-generation` with plain arguments: mostly start-up, so without commander.
+    if (argv[0] === "profile" && (argv[1] === "rollback" || argv[1] === "switch-generation")) {
+      command = `profile ${argv[1]}`;
+      if (await (await import("./commands/profile-switch.js")).runFast(ctx, argv.slice(1))) return 0;
+      command = "cairn";
+    }
+    const first = argv.find((a) => !a.startsWith("-"));
+    commander = await loadCommander();
+    const { Command } = commander;
     const program = new Command("cairn")
       .description("a Nix-compatible package store, per user, without a daemon")
       .version("0.1.0")
       .exitOverride()
       .configureOutput({ writeErr: () => {}, writeOut: (s) => process.stdout.write(s) })
       .showSuggestionAfterError(true);
-    const first = argv.find((a) => !a.startsWith("-"));
     const load = first !== undefined && Object.hasOwn(COMMANDS, first) ? [COMMANDS[first]!] : Object.values(COMMANDS);
     const commands = await Promise.all(load.map((f) => f()));
     for (const m of commands) m.register(program, ctx);
@@ -141,7 +156,7 @@ async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv, { from: "user" });
     return 0;
   } catch (e) {
-    if (e instanceof CommanderError) {
+    if (commander !== undefined && e instanceof commander.CommanderError) {
       if (e.exitCode === 0) return 0; // --help, --version
       err(`cairn: ${command === "cairn" ? "usage" : command}: ${oneLine(e.message.replace(/^error: /, ""))}\n`);
       return 1;

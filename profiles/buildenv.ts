@@ -110,21 +110,37 @@ function addEntry(dir: Dir, name: string, rel: string, real: string, logical: st
   );
 }
 
-/** The union plus extra top-level regular files, as a tree the NAR writer walks. */
+/**
+ * The union plus extra top-level regular files, as a tree the NAR writer walks. Each directory's
+ * entries are made once, sorted, with their names and targets as bytes, so the tree can be hashed
+ * and then written (store/add-tree.ts) without building them twice.
+ */
 export function unionTree(root: Dir, extraFiles: ReadonlyMap<string, Uint8Array>): TreeNode {
   return dirNode(root, extraFiles);
 }
 
+type Entry = readonly [name: Buffer, node: () => TreeNode];
+
 function dirNode(d: Dir, extra?: ReadonlyMap<string, Uint8Array>): TreeNode {
+  let entries: Entry[] | undefined;
   return {
     type: "directory",
-    entries: function* () {
-      for (const [name, n] of d.entries) yield [Buffer.from(name, "latin1"), () => node(n)] as const;
-      if (extra !== undefined) {
-        for (const [name, bytes] of extra) {
-          yield [Buffer.from(name), () => ({ type: "regular", executable: false, size: bytes.length, contents: () => [bytes] }) as TreeNode] as const;
+    entries() {
+      if (entries === undefined) {
+        const es: Entry[] = [];
+        for (const [name, n] of d.entries) {
+          const child = node(n);
+          es.push([Buffer.from(name, "latin1"), () => child]);
         }
+        if (extra !== undefined) {
+          for (const [name, bytes] of extra) {
+            const child: TreeNode = { type: "regular", executable: false, size: bytes.length, contents: () => [bytes] };
+            es.push([Buffer.from(name), () => child]);
+          }
+        }
+        entries = es.sort((a, b) => Buffer.compare(a[0], b[0]));
       }
+      return entries;
     },
   };
 }

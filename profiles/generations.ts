@@ -119,12 +119,18 @@ export function listGenerations(ref: ProfileRef, withRecords = true): Generation
   return gens.sort((a, b) => a.number - b.number);
 }
 
-export function getGeneration(ref: ProfileRef, n: number): Generation {
-  const link = generationLink(ref, n);
-  const storePath = readLinkOrUndefined(link);
+/** The store path generation `n` points at; throws E_PROFILE_NO_GENERATION when there is none. */
+export function generationTarget(ref: ProfileRef, n: number): string {
+  const storePath = readLinkOrUndefined(generationLink(ref, n));
   if (storePath === undefined) {
     throw new CairnError("E_PROFILE_NO_GENERATION", `profile '${ref.link}' has no generation ${n}`, { profile: ref.link, generation: n });
   }
+  return storePath;
+}
+
+export function getGeneration(ref: ProfileRef, n: number): Generation {
+  const link = generationLink(ref, n);
+  const storePath = generationTarget(ref, n);
   const record = readRecord(ref, n);
   const created = record?.created ?? Math.floor(fs.lstatSync(link).mtimeMs / 1000);
   return { number: n, link, storePath, created, ...(record ? { record } : {}) };

@@ -13,7 +13,7 @@ import { createGeneration, currentGeneration, deleteGeneration, getGeneration, l
 import { selectForDeletion, type DeleteSpec } from "./gen-spec.js";
 import { locked, type ProfileContext } from "./switch.js";
 import { emptyManifest, manifestPaths, type Manifest } from "./manifest.js";
-import { buildUserEnvironment, readEnvManifest } from "./user-env.js";
+import { buildUserEnvironment, cachedInfo, readEnvManifest, type InfoCache } from "./user-env.js";
 
 export interface Current {
   generation: number | undefined;
@@ -43,7 +43,7 @@ export function readCurrent(pc: ProfileContext): Current {
  * The closure of `paths` with NAR sizes, reading each path's info once; `cache` shares the reads
  * between the two sides of a diff, whose closures are mostly the same packages.
  */
-export function closureOf(store: LocalStore, paths: readonly string[], cache = new Map<string, ClosureEntry & { references: string[] }>()): ClosureEntry[] {
+export function closureOf(store: LocalStore, paths: readonly string[], cache: InfoCache = new Map()): ClosureEntry[] {
   const seen = new Set<string>();
   const todo = [...paths];
   const out: ClosureEntry[] = [];
@@ -51,13 +51,8 @@ export function closureOf(store: LocalStore, paths: readonly string[], cache = n
     const p = todo.pop()!;
     if (seen.has(p)) continue;
     seen.add(p);
-    let e = cache.get(p);
-    if (e === undefined) {
-      const info = store.queryPathInfo(p);
-      if (info === undefined) throw new CairnError("E_INVALID_PATH", `path '${p}' is not valid`, { path: p });
-      e = { path: p, narSize: info.narSize, references: info.references };
-      cache.set(p, e);
-    }
+    const e = cachedInfo(store, p, cache);
+    if (e === undefined) throw new CairnError("E_INVALID_PATH", `path '${p}' is not valid`, { path: p });
     out.push({ path: p, narSize: e.narSize });
     for (const r of e.references) if (!seen.has(r)) todo.push(r);
   }
@@ -82,12 +77,13 @@ export async function changeProfile(
   command: string,
   change: (current: Manifest) => Manifest,
   showDiff: (d: ElementDiff, before: Current, afterPath: string) => void,
+  /** Infos of valid paths the caller read under this process's temp roots (see user-env.ts). */
+  cache: InfoCache = new Map(),
 ): Promise<ChangeResult> {
   return locked(pc, async () => {
     const cur = readCurrent(pc);
     const next = change(cur.manifest);
-    const env = buildUserEnvironment(store, next, pc.crash);
-    const cache = new Map<string, ClosureEntry & { references: string[] }>();
+    const env = buildUserEnvironment(store, next, pc.crash, cache);
     const diff = diffManifests(cur.manifest, next, {
       before: closureOf(store, cur.storePath ? [cur.storePath] : [], cache),
       after: closureOf(store, [env.path], cache),

@@ -8,7 +8,7 @@
 // (made by another tool) falls back to Nix's rule, the highest lower number.
 import type { Layout } from "../store/layout.js";
 import { CairnError } from "../store/format/errors.js";
-import { currentGeneration, getGeneration, parentOf, removeStaleTemps, switchGeneration, type Crash, type ProfileRef } from "./generations.js";
+import { currentGeneration, generationTarget, parentOf, removeStaleTemps, switchGeneration, type Crash, type ProfileRef } from "./generations.js";
 import { lockProfile, type ProfileLock } from "./lock.js";
 
 export interface ProfileContext {
@@ -41,7 +41,7 @@ export interface Switched {
 export async function switchTo(pc: ProfileContext, n: number): Promise<Switched> {
   return locked(pc, () => {
     const from = currentGeneration(pc.ref);
-    getGeneration(pc.ref, n); // throws E_PROFILE_NO_GENERATION
+    generationTarget(pc.ref, n); // throws E_PROFILE_NO_GENERATION
     switchGeneration(pc.ref, n, pc.crash);
     return { from, to: n };
   });
@@ -62,7 +62,7 @@ export function rollbackTarget(pc: ProfileContext): Switched {
     });
   }
   try {
-    getGeneration(pc.ref, parent);
+    generationTarget(pc.ref, parent);
   } catch {
     throw new CairnError(
       "E_PROFILE_NO_GENERATION",

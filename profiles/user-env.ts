@@ -15,33 +15,46 @@ import { MANIFEST_FILE, fullName, manifestPaths, parseManifest, printManifest, t
 
 export const USER_ENV_NAME = "user-environment";
 
+// Names are read as UTF-8 strings, which is cheap; those bytes are the latin1 string buildenv.ts
+// keeps only when they are ASCII. A name that is not UTF-8 reads as U+FFFD, so a directory with
+// one (or with a real U+FFFD) is read again as bytes; other non-ASCII names are converted.
+const ASCII = /^[\x00-\x7f]*$/;
+const pathArg = (latin1Path: string) => (ASCII.test(latin1Path) ? latin1Path : Buffer.from(latin1Path, "latin1"));
+
+function statIsDir(p: string | Buffer): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false; // missing, or a dangling symlink: a file-like entry
+  }
+}
+
 /** Reads package trees on disk; symlinks count as directories when they lead to one. */
 export const fsTreeReader: TreeReader = {
   isDir(p) {
-    try {
-      return fs.statSync(Buffer.from(p, "latin1")).isDirectory();
-    } catch {
-      return false;
-    }
+    return statIsDir(pathArg(p));
   },
   readDir(p) {
-    const base = Buffer.from(p, "latin1");
+    const arg = pathArg(p);
+    const ents = fs.readdirSync(arg, { withFileTypes: true });
+    if (ents.some((d) => d.name.includes("\ufffd"))) return readDirBytes(Buffer.from(p, "latin1"));
     const out: DirEntry[] = [];
-    for (const d of fs.readdirSync(base, { withFileTypes: true, encoding: "buffer" })) {
-      const name = (d.name as unknown as Buffer).toString("latin1");
-      let isDir = d.isDirectory();
-      if (d.isSymbolicLink()) {
-        try {
-          isDir = fs.statSync(Buffer.concat([base, Buffer.from("/"), d.name as unknown as Buffer])).isDirectory();
-        } catch {
-          isDir = false; // dangling: a file-like entry
-        }
-      }
-      out.push({ name, isDir });
+    for (const d of ents) {
+      const name = ASCII.test(d.name) ? d.name : Buffer.from(d.name).toString("latin1");
+      out.push({ name, isDir: d.isSymbolicLink() ? statIsDir(pathArg(`${p}/${name}`)) : d.isDirectory() });
     }
     return out;
   },
 };
+
+function readDirBytes(base: Buffer): DirEntry[] {
+  const out: DirEntry[] = [];
+  for (const d of fs.readdirSync(base, { withFileTypes: true, encoding: "buffer" })) {
+    const name = d.name as unknown as Buffer;
+    out.push({ name: name.toString("latin1"), isDir: d.isSymbolicLink() ? statIsDir(Buffer.concat([base, Buffer.from("/"), name])) : d.isDirectory() });
+  }
+  return out;
+}
 
 export interface UserEnvironment {
   path: string;
@@ -50,15 +63,37 @@ export interface UserEnvironment {
 }
 
 /**
+ * What closures and diffs need of a valid path, read once per command (profile.ts's closureOf).
+ * Only infos of paths kept valid while the command runs belong here (read under this process's
+ * temp root, or a generation's closure under the profile lock): an entry stands for "valid".
+ */
+export type InfoCache = Map<string, { path: string; narSize: number; references: string[] }>;
+
+/** `p`'s entry from `cache`, else from the store (undefined: not valid). */
+export function cachedInfo(store: LocalStore, p: string, cache: InfoCache): ({ path: string; narSize: number; references: string[] }) | undefined {
+  let e = cache.get(p);
+  if (e === undefined) {
+    const info = store.queryPathInfo(p);
+    if (info === undefined) return undefined;
+    e = { path: p, narSize: info.narSize, references: info.references };
+    cache.set(p, e);
+  }
+  return e;
+}
+
+/**
  * Make (or find) the environment for `m`: every installed path must be valid; a collision is an
  * error naming both packages and the file. Returns the environment's store path, temp-rooted.
+ * `cache` keeps the packages' infos read for the validity check (the caller's diff needs them).
  */
-export function buildUserEnvironment(store: LocalStore, m: Manifest, crash?: (p: string) => void): UserEnvironment {
+export function buildUserEnvironment(store: LocalStore, m: Manifest, crash?: (p: string) => void, cache: InfoCache = new Map()): UserEnvironment {
   const refs = manifestPaths(m);
   // Temp roots until the generation link exists (RELIABILITY.md §2.3, profiles step 1).
   store.addTempRoots(refs);
   for (const p of refs) {
-    if (!store.isValidPath(p)) throw new CairnError("E_INVALID_PATH", `cannot install '${p}': it is not a valid store path`, { path: p });
+    if (cachedInfo(store, p, cache) === undefined) {
+      throw new CairnError("E_INVALID_PATH", `cannot install '${p}': it is not a valid store path`, { path: p });
+    }
   }
   const pkgs: EnvPackage[] = m.elements.flatMap((e) =>
     e.storePaths.map((p) => ({ storePath: p, realPath: store.realPath(p), label: fullName(e), priority: e.priority })),

@@ -74,7 +74,7 @@ function materialise(node: TreeNode, sink: FsSink, rel: Buffer, crash?: (p: stri
       sink.endRegular();
       break;
     case "symlink":
-      sink.symlinkRel(rel, Buffer.from(node.target));
+      sink.symlinkRel(rel, Buffer.isBuffer(node.target) ? node.target : Buffer.from(node.target));
       break;
     case "directory":
       sink.directoryRel(rel);

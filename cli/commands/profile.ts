@@ -6,28 +6,21 @@
 import path from "node:path";
 import type { Command } from "commander";
 import { CairnError } from "../../store/format/errors.js";
-import { err, out, resolveLayout, openStore, type Context, type GlobalOptions } from "../context.js";
+import { err, out, openStore, type Context } from "../context.js";
 import { commandGroup, storeOptions } from "../options.js";
-import { keepEspInStep } from "../system-esp.js";
 import type { LocalStore } from "../../store/local-store.js";
 import type { Manifest, ManifestElement } from "../../profiles/manifest.js";
 import type { ProfileContext } from "../../profiles/switch.js";
-
-interface ProfileOpts extends GlobalOptions {
-  profile?: string;
-}
-
-async function profileContext(ctx: Context, opts: ProfileOpts): Promise<ProfileContext> {
-  const { profileRef } = await import("../../profiles/generations.js");
-  const layout = resolveLayout(ctx, opts);
-  return {
-    layout,
-    ref: profileRef(layout.profilesDir, opts.profile ?? "default", process.cwd()),
-    ...(ctx.hooks.crash ? { crash: ctx.hooks.crash } : {}),
-    now: ctx.hooks.now ?? (() => Math.floor(Date.now() / 1000)),
-    log: (s) => err(s + "\n"),
-  };
-}
+import type { InfoCache } from "../../profiles/user-env.js";
+import {
+  isSystemProfileLink,
+  keepSystemEspInStep,
+  parseGeneration,
+  profileContext,
+  rollbackCommand,
+  switchGenerationCommand,
+  type ProfileOpts,
+} from "./profile-switch.js";
 
 function sub(parent: Command, name: string, description: string): Command {
   return storeOptions(parent.command(name).description(description)).option("--profile <name|path>", "the profile (default: default)");
@@ -41,11 +34,6 @@ function parsePriority(v: string | undefined): number | undefined {
   return Number(v);
 }
 
-function parseGeneration(v: string): number {
-  if (!/^[0-9]+$/.test(v)) throw new CairnError("E_USAGE", `'${v}' is not a generation number`, { generation: v });
-  return Number(v);
-}
-
 const date = (s: number) => new Date(s * 1000).toISOString().replace("T", " ").replace(/\.\d+Z$/, "");
 
 /** install/remove/upgrade: build the new generation, print the diff, switch. */
@@ -53,29 +41,38 @@ async function change(
   ctx: Context,
   opts: ProfileOpts,
   command: string,
-  /** Evaluates what is needed (outside the lock); returns the change to apply, or nothing to do. */
-  prepare: (store: LocalStore, pc: ProfileContext) => Promise<((m: Manifest) => Manifest) | undefined>,
+  /**
+   * Evaluates what is needed (outside the lock) while the store opens (`opening`); returns the
+   * change to apply, or nothing to do.
+   */
+  prepare: (opening: Promise<LocalStore>, pc: ProfileContext, infos: InfoCache) => Promise<((m: Manifest) => Manifest) | undefined>,
 ): Promise<void> {
-  const pc = await profileContext(ctx, opts);
-  const { systemProfileRef } = await import("../../profiles/system/system-profile.js");
-  if (pc.ref.link === systemProfileRef(pc.layout).link) {
+  const pc = profileContext(ctx, opts);
+  if (isSystemProfileLink(pc.layout, pc.ref.link)) {
     // Its generations are system toplevels with boot entries, not package environments.
     throw new CairnError("E_USAGE", `'${pc.ref.link}' is the system profile: change it with 'cairn system switch'`, { profile: pc.ref.link });
   }
-  const store = await openStore(ctx, opts);
+  const opening = openStore(ctx, opts);
+  opening.catch(() => {}); // awaited below (or by prepare)
   try {
-    const f = await prepare(store, pc);
+    // Path infos prepare read under this process's temp roots: the environment's checks reuse them.
+    const infos: InfoCache = new Map();
+    const f = await prepare(opening, pc, infos);
     if (f === undefined) return;
+    const store = await opening;
     const { changeProfile } = await import("../../profiles/profile.js");
     const { printElementDiff } = await import("../../profiles/diff.js");
     const r = await changeProfile(store, pc, command, f, (d, before, afterPath) => {
       const label = (g: number | undefined, p: string | undefined) => (g === undefined ? "(empty profile)" : `generation ${g}: ${p}`);
       out(printElementDiff(d, label(before.generation, before.storePath), `new: ${afterPath}`));
-    });
+    }, infos);
     if (r.generation === undefined) err(`profile '${pc.ref.link}' unchanged: no new generation\n`);
     else err(`switched profile '${pc.ref.link}' to generation ${r.generation}${r.parent !== undefined ? ` (from ${r.parent})` : ""}\n`);
   } finally {
-    await store.close();
+    await opening.then(
+      (store) => store.close(),
+      () => {},
+    );
   }
 }
 
@@ -88,12 +85,12 @@ export function register(program: Command, ctx: Context): void {
     .option("--priority <n>", "collision priority of what is installed (lower wins; default 5)")
     .action(async (items: string[], opts) => {
       const priority = parsePriority(opts.priority);
-      await change(ctx, opts, "install", async (store) => {
+      await change(ctx, opts, "install", async (opening, pc, infos) => {
         const { resolveInstallables } = await import("../installables.js");
         const { addElements, fullName } = await import("../../profiles/manifest.js");
-        const els = await resolveInstallables(ctx, store, items, opts.attr, priority);
+        const els = await resolveInstallables(ctx, opening, pc.layout.storeDir, items, opts.attr, priority, infos);
         if (els.length === 0) throw new CairnError("E_USAGE", "nothing to install", {});
-        for (const e of els) err(`installing '${fullName(e)}'\n`);
+        err(els.map((e) => `installing '${fullName(e)}'\n`).join("")); // one write for all
         return (m) => addElements(m, els).manifest;
       });
     });
@@ -105,7 +102,7 @@ export function register(program: Command, ctx: Context): void {
         const { removeElements, fullName } = await import("../../profiles/manifest.js");
         return (m) => {
           const r = removeElements(m, names);
-          for (const e of r.removed) err(`uninstalling '${fullName(e)}'\n`);
+          err(r.removed.map((e) => `uninstalling '${fullName(e)}'\n`).join(""));
           return r.manifest;
         };
       });
@@ -114,7 +111,7 @@ export function register(program: Command, ctx: Context): void {
   sub(profile, "upgrade", "evaluate the recorded recipes again and install what changed")
     .argument("[names...]", "only these packages (default: all with a recipe)")
     .action(async (names: string[], opts) => {
-      await change(ctx, opts, "upgrade", async (store, pc) => {
+      await change(ctx, opts, "upgrade", async (opening, pc) => {
         const { readCurrent } = await import("../../profiles/profile.js");
         const { selectElements, sortElements, fullName } = await import("../../profiles/manifest.js");
         const { fromRecipe } = await import("../installables.js");
@@ -127,7 +124,7 @@ export function register(program: Command, ctx: Context): void {
             if (names.length > 0) err(`'${fullName(e)}' was installed from a store path: nothing to upgrade it from\n`);
             continue;
           }
-          const [n] = await fromRecipe(ctx, store, e.origin.file, e.origin.attr === "" ? [] : [e.origin.attr], e.priority);
+          const [n] = await fromRecipe(ctx, opening, pc.layout.storeDir, e.origin.file, e.origin.attr === "" ? [] : [e.origin.attr], e.priority);
           if (n === undefined) continue;
           if (n.storePaths.join(" ") !== e.storePaths.join(" ")) {
             err(`upgrading '${fullName(e)}' to '${fullName(n)}'\n`);
@@ -146,7 +143,7 @@ export function register(program: Command, ctx: Context): void {
   sub(profile, "list", "list installed packages")
     .option("--json", "print the manifest's elements as JSON")
     .action(async (opts) => {
-      const pc = await profileContext(ctx, opts);
+      const pc = profileContext(ctx, opts);
       const { readCurrent } = await import("../../profiles/profile.js");
       const { sortElements, fullName } = await import("../../profiles/manifest.js");
       const es = sortElements(readCurrent(pc).manifest.elements);
@@ -161,7 +158,7 @@ export function register(program: Command, ctx: Context): void {
   sub(profile, "history", "list generations with their dates, parents and changes")
     .option("--json", "print JSON")
     .action(async (opts) => {
-      const pc = await profileContext(ctx, opts);
+      const pc = profileContext(ctx, opts);
       const { history } = await import("../../profiles/profile.js");
       const { summariseDiff } = await import("../../profiles/diff.js");
       const h = history(pc);
@@ -176,32 +173,24 @@ export function register(program: Command, ctx: Context): void {
         }
     });
 
-  sub(profile, "rollback", "switch to the generation the current one was made from").action(async (opts) => {
-    const pc = await profileContext(ctx, opts);
-    const { rollback } = await import("../../profiles/switch.js");
-    const r = await rollback(pc);
-    err(`switching profile from version ${r.from} to ${r.to}\n`);
-    await keepEspInStep(ctx, pc.layout, pc.ref.link);
+  sub(profile, "rollback", "switch to the generation the current one was made from").action(async (opts: ProfileOpts) => {
+    await rollbackCommand(ctx, opts);
   });
 
   sub(profile, "switch-generation", "switch to generation N")
     .argument("<n>", "generation number")
-    .action(async (n: string, opts) => {
-      const pc = await profileContext(ctx, opts);
-      const { switchTo } = await import("../../profiles/switch.js");
-      const r = await switchTo(pc, parseGeneration(n));
-      err(`switching profile from version ${r.from ?? "none"} to ${r.to}\n`);
-      await keepEspInStep(ctx, pc.layout, pc.ref.link);
+    .action(async (n: string, opts: ProfileOpts) => {
+      await switchGenerationCommand(ctx, n, opts);
     });
 
   sub(profile, "delete-generations", "delete generations: old | N… | +N (keep the last N) | Nd (older than N days)")
     .argument("<spec...>")
     .action(async (spec: string[], opts) => {
-      const pc = await profileContext(ctx, opts);
+      const pc = profileContext(ctx, opts);
       const { deleteGenerations } = await import("../../profiles/profile.js");
       const { parseDeleteSpec } = await import("../../profiles/gen-spec.js");
       await deleteGenerations(pc, parseDeleteSpec(spec));
-      await keepEspInStep(ctx, pc.layout, pc.ref.link);
+      await keepSystemEspInStep(ctx, pc);
     });
 
   sub(profile, "diff", "what changed between two generations (default: the current one and its parent)")
@@ -210,7 +199,7 @@ export function register(program: Command, ctx: Context): void {
     .option("--json", "print JSON")
     .action(async (a: string | undefined, b: string | undefined, opts) => {
       if ((a === undefined) !== (b === undefined)) throw new CairnError("E_USAGE", "give two generations, or none", {});
-      const pc = await profileContext(ctx, opts);
+      const pc = profileContext(ctx, opts);
       const g = await import("../../profiles/generations.js");
       const p = await import("../../profiles/profile.js");
       const { diffManifests, printElementDiff } = await import("../../profiles/diff.js");
@@ -241,7 +230,7 @@ export function register(program: Command, ctx: Context): void {
     });
 
   sub(profile, "env", "print shell lines that put the profile on PATH, MANPATH, INFOPATH and XDG_DATA_DIRS").action(async (opts) => {
-    const pc = await profileContext(ctx, opts);
+    const pc = profileContext(ctx, opts);
     const { envLines } = await import("../../profiles/env-lines.js");
     // The profile link's own path, resolved: a later switch applies to shells already set up.
     out(envLines(path.resolve(pc.ref.link)));

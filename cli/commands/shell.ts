@@ -20,7 +20,7 @@ export function register(program: Command, ctx: Context): void {
     try {
       const { resolveInstallables } = await import("../installables.js");
       const { pathWith } = await import("../../profiles/env-lines.js");
-      const els = await resolveInstallables(ctx, store, items, opts.attr);
+      const els = await resolveInstallables(ctx, Promise.resolve(store), store.storeDir, items, opts.attr);
       if (els.length === 0) throw new CairnError("E_USAGE", "no packages given", {});
       pathVar = pathWith(
         els.flatMap((e) => e.storePaths.map((p) => store.realPath(p))),
