@@ -75,47 +75,57 @@ function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
+/** Runs `f` holding the lock that serialises changes to `profile` (the CLI passes profiles/lock.ts's). */
+export type ProfileLocker = <T>(profile: string, f: () => T) => Promise<T>;
+
 /**
- * Delete generations created before `now - olderThan`, never the current one (the one the profile
- * link points to, read again just before each unlink so a concurrent switch is honoured). As Nix,
- * the newest generation older than the cutoff is kept too: it was the one in use at that time.
- * Returns the generation links removed (or that would be, when `dryRun`).
+ * Delete generations created before `now - olderThan`, never the current one, each profile under
+ * its lock (as Nix's deleteGenerationsOlderThan holds lockProfile): a concurrent switch to a
+ * generation being deleted would otherwise leave the profile link pointing at a missing one. As
+ * Nix, the newest generation older than the cutoff is kept too: it was the one in use at that
+ * time. Returns the generation links removed (or that would be, when `dryRun`).
  */
-export function deleteGenerationsOlderThan(
+export async function deleteGenerationsOlderThan(
   profilesDir: string,
   olderThanSeconds: number,
   now: number,
+  withLock: ProfileLocker,
   dryRun = false,
-): Generation[] {
+): Promise<Generation[]> {
   const removed: Generation[] = [];
   const cutoff = now - olderThanSeconds;
-  for (const prof of listProfiles(profilesDir)) {
-    // A profile whose link is missing or unreadable has no current generation we know of: keep all.
-    if (prof.current === undefined) continue;
-    let canDelete = false;
-    for (const g of [...prof.generations].reverse()) {
-      if (!canDelete) {
-        if (g.created < cutoff) canDelete = true;
+  for (const listed of listProfiles(profilesDir)) {
+    removed.push(
+      ...(await withLock(listed.profile, () => {
+        // Read again under the lock: the generations and the current one as they are now.
+        const prof = listProfiles(path.dirname(listed.profile)).find((p) => p.profile === listed.profile);
+        return prof === undefined ? [] : deleteOld(prof, cutoff, dryRun);
+      })),
+    );
+  }
+  return removed;
+}
+
+function deleteOld(prof: { profile: string; current: number | undefined; generations: Generation[] }, cutoff: number, dryRun: boolean): Generation[] {
+  const removed: Generation[] = [];
+  // A profile whose link is missing or unreadable has no current generation we know of: keep all.
+  if (prof.current === undefined) return removed;
+  let canDelete = false;
+  for (const g of [...prof.generations].reverse()) {
+    if (!canDelete) {
+      if (g.created < cutoff) canDelete = true;
+      continue;
+    }
+    if (g.number === prof.current) continue;
+    if (!dryRun) {
+      try {
+        fs.unlinkSync(g.link);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
         continue;
       }
-      if (g.number === prof.current) continue;
-      let current: string | undefined;
-      try {
-        current = path.basename(fs.readlinkSync(prof.profile));
-      } catch {
-        current = undefined;
-      }
-      if (current === undefined || current === path.basename(g.link)) continue;
-      if (!dryRun) {
-        try {
-          fs.unlinkSync(g.link);
-        } catch (e) {
-          if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
-          continue;
-        }
-      }
-      removed.push(g);
     }
+    removed.push(g);
   }
   return removed;
 }

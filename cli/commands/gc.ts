@@ -5,7 +5,8 @@ import { CairnError } from "../../store/format/index.js";
 import type { LocalStore } from "../../store/local-store.js";
 import { analyse, collectGarbage, releaseGcMarker, takeGcMarker, type GcOptions } from "../../gc/collect.js";
 import { explain } from "../../gc/explain.js";
-import { deleteGenerationsOlderThan, parseOlderThan } from "../../gc/generations.js";
+import { deleteGenerationsOlderThan, parseOlderThan, type ProfileLocker } from "../../gc/generations.js";
+import { lockProfile } from "../../profiles/lock.js";
 import { toStorePath } from "../../gc/roots.js";
 import { err, openStore, out, writeAll, type Context } from "../context.js";
 import { storeOptions } from "../options.js";
@@ -85,10 +86,7 @@ export function register(program: Command, ctx: Context): void {
         }
         return;
       }
-      const removedGens =
-        olderThan !== undefined
-          ? deleteGenerationsOlderThan(store.layout.profilesDir, olderThan, Math.floor(Date.now() / 1000), !!opts.dryRun)
-          : [];
+      const removedGens = olderThan !== undefined ? await deleteGenerationsOlderThan(store.layout.profilesDir, olderThan, Math.floor(Date.now() / 1000), profileLocker, !!opts.dryRun) : [];
       if (!opts.json) {
         for (const g of removedGens) {
           err(`${opts.dryRun ? "would remove" : "removing"} generation ${g.number} of profile '${g.profile}'\n`);
@@ -148,3 +146,13 @@ export function register(program: Command, ctx: Context): void {
     }
   });
 }
+
+/** The profiles' own lock (profiles/lock.ts), so deleting a profile's generations waits for a switch. */
+const profileLocker: ProfileLocker = async (profile, f) => {
+  const lock = await lockProfile(profile);
+  try {
+    return f();
+  } finally {
+    lock.release();
+  }
+};

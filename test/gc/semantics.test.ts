@@ -3,7 +3,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { addTexts, addTree, assertConsistent, isValid, ok, run, scratchPerTest, spawnClient } from "./helpers.js";
+import { addTexts, addTree, assertConsistent, envOf, isValid, ok, run, scratchPerTest, spawnClient } from "./helpers.js";
+import { runCairn } from "../helpers/checker.js";
+import { lockProfile } from "../../profiles/lock.js";
 
 const dirs = scratchPerTest("cairn-gc-sem-");
 
@@ -136,6 +138,30 @@ describe("cairn gc", () => {
     expect(r2.generationsRemoved.map((g) => g.number)).toEqual([]);
     expect(run(dirs.root, ["gc", "--delete-older-than", "30"]).stderr).toMatch(/^cairn: gc: --delete-older-than '30'.*\n$/);
     await assertConsistent(dirs.root);
+  });
+
+  it("--delete-older-than deletes a profile's generations under its lock (a concurrent switch is not raced)", async () => {
+    const gens = await addTexts(dirs.root, dirs.scratch, [1, 2, 3].map((n) => ({ name: `lk${n}`, text: `locked generation ${n}` })));
+    const profiles = path.join(dirs.root, "var/cairn/profiles");
+    const now = Date.now() / 1000;
+    gens.forEach((g, i) => {
+      const l = path.join(profiles, `default-${i + 1}-link`);
+      link(g, l);
+      fs.lutimesSync(l, now - (50 - i * 10) * 86400, now - (50 - i * 10) * 86400);
+    });
+    link("default-3-link", path.join(profiles, "default"));
+    // This process holds the lock a profile command would hold while switching.
+    const lock = await lockProfile(path.join(profiles, "default"));
+    let done = false;
+    const gc = runCairn(["gc", "--delete-older-than", "1d"], { env: envOf(dirs.root) }).finally(() => (done = true));
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(done, "gc went on while the profile was locked").toBe(false);
+    expect(fs.existsSync(path.join(profiles, "default-1-link"))).toBe(true);
+    lock.release();
+    const r = await gc;
+    expect(r.status, r.stderr).toBe(0);
+    // All three are older than a day; the newest of them (also the current one) stays.
+    expect(fs.readdirSync(profiles).sort()).toEqual(["default", "default-3-link"]);
   });
 
   it("collects orphans: unregistered entries, dead owners' temp dirs and build dirs, not live ones", async () => {
