@@ -21,8 +21,8 @@ export function parseOlderThan(spec: string): number {
   return Number(m[1]) * 86400;
 }
 
-/** Every profile below `profilesDir` (recursively): the link and its current generation number. */
-export function listProfiles(profilesDir: string): { profile: string; current: number | undefined; generations: Generation[] }[] {
+/** Every profile in `profilesDir` (and below, when `recurse`): the link and its current generation number. */
+export function listProfiles(profilesDir: string, recurse = true): { profile: string; current: number | undefined; generations: Generation[] }[] {
   const out: { profile: string; current: number | undefined; generations: Generation[] }[] = [];
   const stack = [profilesDir];
   while (stack.length > 0) {
@@ -38,7 +38,7 @@ export function listProfiles(profilesDir: string): { profile: string; current: n
     for (const e of entries) {
       const p = path.join(dir, e.name);
       if (e.isDirectory()) {
-        stack.push(p);
+        if (recurse) stack.push(p);
         continue;
       }
       if (!e.isSymbolicLink()) continue;
@@ -98,7 +98,7 @@ export async function deleteGenerationsOlderThan(
     removed.push(
       ...(await withLock(listed.profile, () => {
         // Read again under the lock: the generations and the current one as they are now.
-        const prof = listProfiles(path.dirname(listed.profile)).find((p) => p.profile === listed.profile);
+        const prof = listProfiles(path.dirname(listed.profile), false).find((p) => p.profile === listed.profile);
         return prof === undefined ? [] : deleteOld(prof, cutoff, dryRun);
       })),
     );

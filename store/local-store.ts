@@ -820,15 +820,10 @@ export class LocalStore {
   // ---- build outputs -------------------------------------------------------------------------
 
   /**
-   * Claim all of `paths` in one transaction without waiting (builds poll instead of blocking the
-   * event loop): each is "valid" already, "claimed" by us now, or "busy" (another live process
-   * holds it; then nothing is claimed).
+   * Claim several groups of paths in one transaction without waiting (builds poll instead of
+   * blocking the event loop). In each group every path is "valid" already, "claimed" by us now, or
+   * "busy" (another live process holds it; then nothing of that group is claimed).
    */
-  tryClaimAll(paths: readonly string[], tmp: string): Map<string, ClaimState> {
-    return this.tryClaimGroups([paths], tmp)[0]!;
-  }
-
-  /** tryClaimAll for several groups of paths, each all-or-nothing, in one transaction. */
   tryClaimGroups(groups: readonly (readonly string[])[], tmp: string): Map<string, ClaimState>[] {
     const me = selfId();
     return this.db.write(() =>
