@@ -25,6 +25,7 @@ import { enforceOutputChecks, outputChecksOf } from "./reference-policy.js";
 import { LogWriter, logPathOf } from "./log.js";
 import { builtinFetchurl } from "./fetchurl.js";
 import { diffTrees } from "./tree-diff.js";
+import { MountPointPool, type MountPoint } from "./mountpoints.js";
 
 export interface GoalSettings {
   sandbox: boolean;
@@ -139,6 +140,15 @@ function sharedEtc(buildsDir: string): EtcPaths {
   return paths;
 }
 
+const mountPointPools = new Map<string, MountPointPool>();
+
+/** This process's pool of input mount points (ROOT/var/cairn/builds/<owner>-mounts). */
+function mountPointPool(buildsDir: string): MountPointPool {
+  let pool = mountPointPools.get(buildsDir);
+  if (pool === undefined) mountPointPools.set(buildsDir, (pool = new MountPointPool(path.join(buildsDir, `${ownerTag()}-mounts`))));
+  return pool;
+}
+
 export interface GoalResult {
   outputs: Map<string, string>;
   /** Built here (false: another process built it while we waited, or it was valid). */
@@ -178,6 +188,7 @@ export async function runGoal(
   const log = new LogWriter(logPathOf(store.layout.logDir, drvPath));
   let keep = false;
   const materialised: MaterialisedOutput[] = [];
+  const mountPoints: MountPoint[] = [];
   try {
     const req: BuildRequest = buildRequest(drvPath, drv, store.storeDir, inputs, { buildCores: settings.buildCores });
     const buildTop = unsandboxed ? area.build : SANDBOX_BUILD_DIR;
@@ -211,7 +222,9 @@ export async function runGoal(
         const real = store.layout.realPath(store.parsePath(p));
         const st = lstatOrUndefined(real);
         if (st === undefined) throw new CairnError("E_INVALID_PATH", `input '${p}' is missing from the store`, { path: p });
-        return st.isSymbolicLink() ? { path: p, real, symlinkTarget: fs.readlinkSync(real) } : { path: p, real };
+        if (st.isSymbolicLink()) return { path: p, real, symlinkTarget: fs.readlinkSync(real) };
+        mountPoints.push(mountPointPool(buildsDir).place(path.join(area.store, path.basename(p)), st.isDirectory() ? "dir" : "file"));
+        return { path: p, real };
       });
       let wrapper: string[] = [];
       const shareNet = fixed !== undefined;
@@ -320,7 +333,11 @@ export async function runGoal(
   } finally {
     for (const m of materialised) store.discardOutput(m);
     await log.close().catch(() => undefined);
-    if (!keep) deferRemoval(area.top);
+    if (!keep) {
+      // Every sandbox process is gone (runSandboxed returned or never started one).
+      if (mountPoints.length > 0) mountPointPool(buildsDir).reclaim(mountPoints);
+      deferRemoval(area.top);
+    }
   }
 }
 
@@ -350,6 +367,11 @@ function deferRemoval(dir: string): void {
 export async function settleRemovals(): Promise<void> {
   for (const p of sharedEtcs.values()) deferRemoval(path.dirname(p.passwd));
   sharedEtcs.clear();
+  for (const pool of mountPointPools.values()) {
+    const dir = pool.dispose();
+    if (dir !== undefined) deferRemoval(dir);
+  }
+  mountPointPools.clear();
   while (pendingRemovals.size > 0) await Promise.all([...pendingRemovals]);
 }
 

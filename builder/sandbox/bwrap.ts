@@ -59,15 +59,19 @@ export function bwrapArgs(spec: SandboxSpec): string[] {
     "--clearenv",
   ];
   for (const [k, v] of spec.env) a.push("--setenv", k, v);
-  a.push("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp");
-  a.push("--ro-bind", spec.etc.passwd, "/etc/passwd", "--ro-bind", spec.etc.group, "/etc/group", "--ro-bind", spec.etc.hosts, "/etc/hosts");
+  // /tmp first: a store dir below /tmp must not be covered by it.
+  a.push("--tmpfs", "/tmp");
   // The store dir is a private host directory: outputs are created in it by the builder, inputs
-  // are mounted read-only on top. Nothing else of the store is visible.
+  // are mounted read-only on top. Nothing else of the store is visible. The inputs come before
+  // /proc, /dev and /etc: bwrap 0.8 re-reads the whole mount table after every bind, so each
+  // mount made earlier makes every later bind dearer.
   a.push("--bind", spec.storeMount, spec.storeDir);
   for (const i of spec.inputs) {
     if (i.symlinkTarget !== undefined) a.push("--symlink", i.symlinkTarget, i.path);
     else a.push("--ro-bind", i.real, i.path);
   }
+  a.push("--proc", "/proc", "--dev", "/dev");
+  a.push("--ro-bind", spec.etc.passwd, "/etc/passwd", "--ro-bind", spec.etc.group, "/etc/group", "--ro-bind", spec.etc.hosts, "/etc/hosts");
   a.push("--bind", spec.buildDir, "/build", "--chdir", "/build");
   a.push("--", spec.builder, ...spec.args);
   return a;
