@@ -64,6 +64,27 @@ export async function openStore(ctx: Context, opts: GlobalOptions): Promise<Loca
   return LocalStore.open(resolveLayout(ctx, opts), ctx.hooks);
 }
 
+/**
+ * The store, opened on first use (the first `await`, `then` or `catch`). Commands that evaluate a
+ * recipe hand their evaluation thread its work first: opening the store (loading LMDB, reading the
+ * database) would otherwise delay that on this thread, and the evaluation is what they wait for.
+ */
+export class LazyStore implements PromiseLike<LocalStore> {
+  private opened: Promise<LocalStore> | undefined;
+  constructor(private readonly open: () => Promise<LocalStore>) {}
+  then<A = LocalStore, B = never>(ok?: ((s: LocalStore) => A | PromiseLike<A>) | null, fail?: ((e: unknown) => B | PromiseLike<B>) | null): Promise<A | B> {
+    this.opened ??= this.open();
+    return this.opened.then(ok, fail);
+  }
+  /** Close the store if it was opened (errors opening it were reported to whoever awaited it). */
+  async close(): Promise<void> {
+    await this.opened?.then(
+      (s) => s.close(),
+      () => {},
+    );
+  }
+}
+
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
 /** Write all of `data` to an fd, synchronously; copes with non-blocking pipes. */

@@ -19,7 +19,7 @@ export interface Evaluated {
  * are not valid yet. `store` may still be opening: the evaluation thread starts at once, and its
  * calls into the store (path()) wait for it.
  */
-export async function instantiate(ev: Evaluator, opening: Promise<LocalStore>, file: string, attrs: readonly string[]): Promise<Evaluated> {
+export async function instantiate(ev: Evaluator, opening: PromiseLike<LocalStore>, file: string, attrs: readonly string[]): Promise<Evaluated> {
   // Without -A the selection is the default export, which usually holds most of what the recipe
   // makes: files are written as evaluation goes, on this thread, while the worker evaluates (a
   // batch found all valid stops that: most likely all is, as in a second run). With -A it may be

@@ -23,7 +23,7 @@ export function toStorePath(storeDir: string, arg: string): string | undefined {
  */
 export async function resolveInstallables(
   ctx: Context,
-  opening: Promise<LocalStore>,
+  opening: PromiseLike<LocalStore>,
   storeDir: string,
   items: readonly string[],
   attrs: readonly string[],
@@ -51,7 +51,7 @@ export async function resolveInstallables(
 /** Evaluate `file` (-A attrs) and realise the selected outputs; each becomes one element with its origin. */
 export async function fromRecipe(
   ctx: Context,
-  opening: Promise<LocalStore>,
+  opening: PromiseLike<LocalStore>,
   storeDir: string,
   file: string,
   attrs: readonly string[],

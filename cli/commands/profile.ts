@@ -6,7 +6,7 @@
 import path from "node:path";
 import type { Command } from "commander";
 import { CairnError } from "../../store/format/errors.js";
-import { err, out, openStore, type Context } from "../context.js";
+import { err, LazyStore, out, openStore, type Context } from "../context.js";
 import { commandGroup, storeOptions } from "../options.js";
 import type { LocalStore } from "../../store/local-store.js";
 import type { Manifest, ManifestElement } from "../../profiles/manifest.js";
@@ -45,15 +45,15 @@ async function change(
    * Evaluates what is needed (outside the lock) while the store opens (`opening`); returns the
    * change to apply, or nothing to do.
    */
-  prepare: (opening: Promise<LocalStore>, pc: ProfileContext, infos: InfoCache) => Promise<((m: Manifest) => Manifest) | undefined>,
+  prepare: (opening: PromiseLike<LocalStore>, pc: ProfileContext, infos: InfoCache) => Promise<((m: Manifest) => Manifest) | undefined>,
 ): Promise<void> {
   const pc = profileContext(ctx, opts);
   if (isSystemProfileLink(pc.layout, pc.ref.link)) {
     // Its generations are system toplevels with boot entries, not package environments.
     throw new CairnError("E_USAGE", `'${pc.ref.link}' is the system profile: change it with 'cairn system switch'`, { profile: pc.ref.link });
   }
-  const opening = openStore(ctx, opts);
-  opening.catch(() => {}); // awaited below (or by prepare)
+  // Opened when first awaited: a recipe's evaluation is sent to its thread before.
+  const opening = new LazyStore(() => openStore(ctx, opts));
   try {
     // Path infos prepare read under this process's temp roots: the environment's checks reuse them.
     const infos: InfoCache = new Map();
@@ -69,10 +69,7 @@ async function change(
     if (r.generation === undefined) err(`profile '${pc.ref.link}' unchanged: no new generation\n`);
     else err(`switched profile '${pc.ref.link}' to generation ${r.generation}${r.parent !== undefined ? ` (from ${r.parent})` : ""}\n`);
   } finally {
-    await opening.then(
-      (store) => store.close(),
-      () => {},
-    );
+    await opening.close();
   }
 }
 
