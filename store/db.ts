@@ -65,6 +65,12 @@ export interface StoreDb {
    * holds the open gate (see above). Nested calls run as child transactions, as lmdb-js does.
    */
   write<T>(fn: () => T): T;
+  /**
+   * Passes the open gate without writing: every write transaction under way when this is called
+   * (in any process) has ended when it returns, and reads after it see the newest commit. Inside
+   * `write` it does nothing (the caller holds the gate, and reads there are current).
+   */
+  fence(): void;
   /** hash part -> PathInfoRecord */
   readonly paths: Database<PathInfoRecord, string>;
   /** referenced path -> referrer paths (dupsort) */
@@ -73,8 +79,6 @@ export interface StoreDb {
   readonly drvOutputs: Database<string, string>;
   /** store path (or other resource) -> the process building or adding it */
   readonly claims: Database<Claim, string>;
-  /** `<pid>-<start>` -> paths that process uses (dupsort) */
-  readonly tempRoots: Database<string, string>;
   readonly meta: Database<MetaRecord, string>;
   close(): Promise<void>;
 }
@@ -162,14 +166,19 @@ function openGated(dbDir: string, storeDir: string, gate: RootDatabase): StoreDb
       depth--;
     }
   };
+  const fence = (): void => {
+    if (depth > 0) return;
+    throughGate(gate, () => undefined);
+    env.resetReadTxn();
+  };
   const db: StoreDb = {
     env,
     write,
+    fence,
     paths: sub<PathInfoRecord>("paths"),
     referrers: sub<string>("referrers", true),
     drvOutputs: sub<string>("drvOutputs"),
     claims: sub<Claim>("claims"),
-    tempRoots: sub<string>("tempRoots", true),
     meta: sub<MetaRecord>("meta"),
     close: async () => {
       await env.close();
