@@ -12,11 +12,20 @@
 // write lock (a robust mutex: a killed holder releases it) is held around every open and every
 // write transaction of the store's DB. The gate never commits, so the bug cannot touch it.
 import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
-import { Encoder as CborEncoder } from "cbor-x";
-import { ABORT, open, type Database, type RootDatabase } from "lmdb";
+import type * as Cbor from "cbor-x";
+import type * as Lmdb from "lmdb";
+import type { Database, RootDatabase } from "lmdb";
 import { CairnError } from "./format/index.js";
 import type { ProcessId } from "./process-id.js";
+
+// Required rather than imported: their CommonJS builds are a few files, where their ES modules
+// are ~30 (each a resolve, a read and a compile: ~15 ms of start-up for every command opening the
+// store). Only this module loads them, so there is one copy of each either way.
+const requireCjs = createRequire(import.meta.url);
+const { ABORT, open } = requireCjs("lmdb") as typeof Lmdb;
+const { Encoder: CborEncoder } = requireCjs("cbor-x") as typeof Cbor;
 
 export const SCHEMA = 1;
 
