@@ -12,7 +12,12 @@ import { prestartEvaluator } from "../eval/prestart.js";
 const ARGS = process.argv.slice(2);
 const FIRST = ARGS.find((a) => !a.startsWith("-"));
 const INSTALLS_RECIPE = FIRST === "profile" && ARGS[1] === "install" && ARGS.some((a) => /\.[cm]?[jt]s$/.test(a));
-if (FIRST === "instantiate" || FIRST === "build" || INSTALLS_RECIPE) prestartEvaluator();
+if (FIRST === "instantiate" || FIRST === "build" || INSTALLS_RECIPE) {
+  prestartEvaluator();
+  // The store's modules load meanwhile (lmdb's in one synchronous stretch): then this thread is
+  // free when the recipe's first path() call comes, which it answers before the store is open.
+  import("../store/local-store.js").catch(() => {});
+}
 const [{ CairnError }, { err }] = await Promise.all([import("../store/format/errors.js"), import("./context.js")]);
 
 // Required rather than imported: importing CommonJS from ESM starts a lexer over it (~20 ms of

@@ -66,7 +66,7 @@ export function register(program: Command, ctx: Context): void {
         results.push({ drvPath: w.drvPath, outputs: chosen });
       });
       if (opts.json) out(`${JSON.stringify(results)}\n`);
-      else for (const r of results) for (const p of Object.values(r.outputs)) out(`${p}\n`);
+      else out(results.flatMap((r) => Object.values(r.outputs).map((p) => `${p}\n`)).join("")); // one write
     } finally {
       await Promise.all([opening.then((s) => s.close(), () => {}), ...closing]);
     }
