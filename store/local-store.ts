@@ -995,14 +995,11 @@ export class LocalStore {
 
   /** Append the roots not held yet; whether there were any. Inside a transaction, no fence is needed. */
   private putTempRoots(paths: Iterable<string>): boolean {
-    const todo: string[] = [];
-    for (const p of paths) {
-      if (this.tempRootsHeld.has(p)) continue;
-      this.tempRootsHeld.add(p);
-      todo.push(p);
-    }
-    this.tempRoots.append(todo);
-    return todo.length > 0;
+    const todo = new Set<string>();
+    for (const p of paths) if (!this.tempRootsHeld.has(p)) todo.add(p);
+    this.tempRoots.append([...todo]);
+    for (const p of todo) this.tempRootsHeld.add(p); // held once written (a failed write throws)
+    return todo.size > 0;
   }
 
   /**
