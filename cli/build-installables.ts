@@ -17,7 +17,8 @@ export interface Wanted {
 
 /**
  * `opening` may still be opening: a recipe's evaluation thread starts at once (it was prestarted
- * by cli/main.ts) and waits for the store only where it needs it.
+ * by cli/main.ts) and waits for the store only where it needs it. Each evaluation thread is ended
+ * without waiting: the promises of their ends go to `closing`, for the caller to await later.
  */
 export async function resolveInstallables(
   storeDir: string,
@@ -25,6 +26,7 @@ export async function resolveInstallables(
   args: readonly string[],
   attrs: readonly string[],
   cacheDir: string,
+  closing: Promise<void>[] = [],
 ): Promise<Wanted[]> {
   const wanted: Wanted[] = [];
   for (const a of args) {
@@ -40,7 +42,9 @@ export async function resolveInstallables(
     try {
       r = await instantiate(ev, opening, a, [...attrs]);
     } finally {
-      await ev.close();
+      const c = ev.close();
+      c.catch(() => {}); // awaited by the caller
+      closing.push(c);
     }
     for (const s of r.selected) {
       const all = (s.drv as { all?: readonly { outputName: string; outPath: string }[] }).all;

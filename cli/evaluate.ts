@@ -3,8 +3,8 @@
 import path from "node:path";
 import { Evaluator, type SelectedDerivation, type TextObject } from "../eval/evaluator.js";
 import type { EvalStore } from "../eval/state.js";
-import { checkName, makeFixedOutputPath, printStorePath } from "../store/format/index.js";
-import type { LocalStore, TextStaging } from "../store/local-store.js";
+import { CairnError, checkName, makeFixedOutputPath, printStorePath } from "../store/format/index.js";
+import type { AddPathOptions, LocalStore, TextStaging } from "../store/local-store.js";
 import { hashPath } from "../store/nar-fs.js";
 
 export { Evaluator };
@@ -27,10 +27,12 @@ export async function instantiate(ev: Evaluator, opening: PromiseLike<LocalStore
   let staging: TextStaging | undefined;
   const early: TextObject[][] = [];
   const stage = (made: TextObject[]) => (staging ? staging.add(made) > 0 : (early.push(made), true));
+  const sources = new RecipeSources(ev.storeDir);
+  ev.answerEarly((source, opts) => sources.early(source, opts));
   const evaluation = ev.evaluate(file, attrs, attrs.length > 0 ? undefined : stage);
   evaluation.catch(() => {}); // handled below, after the store is open
   const store = await opening;
-  ev.useStore(pathsOf(store));
+  ev.useStore(sources.attach(store));
   if (attrs.length === 0) {
     staging = store.stageTexts();
     for (const made of early.splice(0)) if (!stage(made)) ev.stopStreaming();
@@ -73,30 +75,56 @@ export async function instantiate(ev: Evaluator, opening: PromiseLike<LocalStore
 }
 
 /**
- * What path() copies into: `store`, where a source whose store path is valid already (a second
- * run's case) is only read and hashed. LocalStore.addPath copies before it knows the path, and
- * each path() call blocks the evaluation thread.
+ * What path() copies into. LocalStore.addPath copies before it knows the path, and each path()
+ * call blocks the evaluation thread: so a source is hashed first, and where its path is valid
+ * already (a second run's case) it is only rooted. Before the store is open, a source that can be
+ * hashed gets its path at once (the evaluation need not wait for the store); attach() then roots
+ * those paths and adds any not valid, before anything the evaluation made is registered.
  */
-function pathsOf(store: LocalStore): EvalStore {
-  return {
-    storeDir: store.storeDir,
-    addPath: (source, opts = {}) => {
-      let p: string | undefined;
-      try {
-        const method = opts.method ?? "recursive";
-        const name = checkName(opts.name ?? path.basename(path.resolve(source)));
-        const hash = hashPath(source, { flat: method === "flat" }).hash;
-        p = printStorePath(store.storeDir, makeFixedOutputPath(store.storeDir, name, { method, hash }));
-      } catch {
-        // addPath says what is wrong with the source.
+export class RecipeSources {
+  private readonly owed: { source: string; opts: AddPathOptions; path: string }[] = [];
+
+  constructor(private readonly storeDir: string) {}
+
+  /** The path addPath would give `source`, or undefined if it cannot be hashed (addPath says why). */
+  private pathOf(source: string, opts: AddPathOptions): string | undefined {
+    try {
+      const method = opts.method ?? "recursive";
+      const name = checkName(opts.name ?? path.basename(path.resolve(source)));
+      const hash = hashPath(source, { flat: method === "flat" }).hash;
+      return printStorePath(this.storeDir, makeFixedOutputPath(this.storeDir, name, { method, hash }));
+    } catch {
+      return undefined;
+    }
+  }
+
+  early(source: string, opts: AddPathOptions = {}): string | undefined {
+    const p = this.pathOf(source, opts);
+    if (p !== undefined) this.owed.push({ source, opts, path: p });
+    return p;
+  }
+
+  attach(store: LocalStore): EvalStore {
+    store.addTempRoots(this.owed.map((o) => o.path)); // before the validity checks (a gc may run meanwhile)
+    for (const o of this.owed.splice(0)) {
+      if (store.isValidPath(o.path)) continue;
+      const added = store.addPath(o.source, o.opts);
+      if (added !== o.path) {
+        throw new CairnError("E_EVAL", `'${o.source}' changed while the recipe was evaluated (it was ${o.path}, it is ${added})`, { path: o.source });
       }
-      if (p !== undefined) {
-        store.addTempRoot(p); // before the validity check, as addPath does (a gc may run meanwhile)
-        if (store.isValidPath(p)) return p;
-      }
-      return store.addPath(source, opts);
-    },
-  };
+    }
+    return {
+      storeDir: store.storeDir,
+      addPath: (source, opts = {}) => {
+        const p = this.pathOf(source, opts);
+        if (p !== undefined) {
+          store.addTempRoot(p); // before the validity check, as addPath does (a gc may run meanwhile)
+          if (store.isValidPath(p)) return p;
+        }
+        return store.addPath(source, opts);
+      },
+    };
+  }
 }
 
 /** Evaluate one recipe file on its own evaluation thread. */

@@ -2,15 +2,23 @@
 // The `cairn` command. The only module that reads process.argv/env and calls process.exit;
 // it maps error codes to exit statuses as Nix does and prints one line per failure.
 import type * as Commander from "commander";
-import { CairnError } from "../store/format/errors.js";
-import { err, type Context } from "./context.js";
+import type { Context } from "./context.js";
+import { prestartEvaluator } from "../eval/prestart.js";
 
 // Commands that evaluate recipes start their evaluation thread first: it boots while this thread
-// loads the rest (its boot, then the evaluation, is what these commands wait for).
+// loads the rest (its boot, then the evaluation, is what these commands wait for). So this module
+// imports nothing else before it (prestart.js needs only node:worker_threads): the rest is
+// imported below.
 const ARGS = process.argv.slice(2);
 const FIRST = ARGS.find((a) => !a.startsWith("-"));
 const INSTALLS_RECIPE = FIRST === "profile" && ARGS[1] === "install" && ARGS.some((a) => /\.[cm]?[jt]s$/.test(a));
-if (FIRST === "instantiate" || FIRST === "build" || INSTALLS_RECIPE) void import("../eval/prestart.js").then((m) => m.prestartEvaluator());
+if (FIRST === "instantiate" || FIRST === "build" || INSTALLS_RECIPE) {
+  prestartEvaluator();
+  // The store's modules load meanwhile (lmdb's in one synchronous stretch): then this thread is
+  // free when the recipe's first path() call comes, which it answers before the store is open.
+  import("../store/local-store.js").catch(() => {});
+}
+const [{ CairnError }, { err }] = await Promise.all([import("../store/format/errors.js"), import("./context.js")]);
 
 // Required rather than imported: importing CommonJS from ESM starts a lexer over it (~20 ms of
 // start-up for every command). Loaded in main(), after the fast paths that do without it.

@@ -2,16 +2,11 @@
 // corepkgs/fetchurl.nix.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import {
-  CairnError,
-  checkName,
-  encodeNix32,
-  makeTextPath,
-  parseStorePath,
-  printStorePath,
-  sha256,
-  utf8,
-} from "../store/format/index.js";
+import { encodeNix32 } from "../store/format/base32.js";
+import { utf8 } from "../store/format/bytes.js";
+import { CairnError } from "../store/format/errors.js";
+import { sha256 } from "../store/format/hash.js";
+import { checkName, makeTextPath, parseStorePath, printStorePath } from "../store/format/store-path.js";
 import { coerceToString, emptyContext } from "./coerce.js";
 import { derivation } from "./derivation.js";
 import { evalState } from "./state.js";

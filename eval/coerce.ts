@@ -1,6 +1,7 @@
 // Nix's attribute conversion (coerceToString with "coerce more") and string context.
 // Nix: src/libexpr/eval.cc (coerceToString), primops.cc (derivationStrict). NIX-COMPAT.md §5.6.
-import { CairnError, HASH_PART_LEN } from "../store/format/index.js";
+import { CairnError } from "../store/format/errors.js";
+import { HASH_PART_LEN } from "../store/format/store-path.js";
 import type { EvalState, Origin } from "./state.js";
 import { MODULO, ORIGIN, isDerivationOutput } from "./values.js";
 

@@ -6,24 +6,11 @@
 // get hot (and compiled) early, objects have fixed shapes, no closure is made per call, and what
 // depends only on the attribute names (their order, their ATerm text, which one is `builder`) is
 // worked out once per shape of attribute set (a `Plan`).
-import {
-  CairnError,
-  HASH_SIZE,
-  byteString,
-  checkName,
-  compareUtf8,
-  escapeAterm,
-  isAscii,
-  isHashAlgo,
-  nameError,
-  parseHash,
-  parseHashAlgo,
-  sha256ByteStringHex,
-  sha256Hex,
-  storePathHashPart,
-  toHex,
-  type HashAlgo,
-} from "../store/format/index.js";
+import { compareUtf8, toHex } from "../store/format/bytes.js";
+import { byteString, escapeAterm, isAscii, sha256ByteStringHex } from "../store/format/derivation.js";
+import { CairnError } from "../store/format/errors.js";
+import { HASH_SIZE, isHashAlgo, parseHash, parseHashAlgo, sha256Hex, storePathHashPart, type HashAlgo } from "../store/format/hash.js";
+import { checkName, nameError } from "../store/format/store-path.js";
 import { Context, type OriginTag, coerceToString, scanContext } from "./coerce.js";
 import { evalState, type EvalState, type MadeDerivation, type Origin } from "./state.js";
 import { toJson } from "./structured.js";

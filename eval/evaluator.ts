@@ -22,6 +22,12 @@ export type { TextObject } from "./instantiate.js";
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
 type Call = { op: "addPath"; args: Parameters<EvalStore["addPath"]> };
 
+/**
+ * A path() call's answer before the store is open, or undefined to wait for it: the caller then
+ * owes the evaluation that path in the store before anything it made is registered.
+ */
+export type EarlyPaths = (...args: Parameters<EvalStore["addPath"]>) => string | undefined;
+
 export class Evaluator {
   private readonly worker: Worker;
   private readonly channel = new MessageChannel();
@@ -30,11 +36,12 @@ export class Evaluator {
   private readonly streams = new Map<number, (made: TextObject[]) => boolean>();
   private readonly calls: Call[] = [];
   private store: EvalStore | undefined;
+  private early: EarlyPaths | undefined;
   private nextId = 1;
   private failed: Error | undefined;
 
   /** Start the evaluation thread now, or take the prestarted one (it loads while the caller opens the store). */
-  constructor(storeDir: string, cacheDir: string) {
+  constructor(readonly storeDir: string, cacheDir: string) {
     this.worker = takeEvaluationThread();
     this.worker.ref();
     const init: WorkerInit = { kind: "init", storeDir, cacheDir, rpc: this.channel.port2, flag: this.flag.buffer as SharedArrayBuffer };
@@ -58,21 +65,29 @@ export class Evaluator {
     });
   }
 
-  /** The store path() copies into; calls wait until it is attached. */
+  /** The store path() copies into; calls wait until it is attached (or `early` answers them). */
   useStore(store: EvalStore): void {
     this.store = store;
     this.serve();
   }
 
+  /** Answers path() calls before the store is attached, where it can (see EarlyPaths). */
+  answerEarly(early: EarlyPaths): void {
+    this.early = early;
+    this.serve();
+  }
+
   private serve(): void {
-    if (this.store === undefined) return;
-    for (let c = this.calls.shift(); c !== undefined; c = this.calls.shift()) {
+    for (let c = this.calls[0]; c !== undefined; c = this.calls[0]) {
       let reply;
       try {
-        reply = { ok: true, result: this.store.addPath(...c.args) };
+        const result = this.store !== undefined ? this.store.addPath(...c.args) : this.early?.(...c.args);
+        if (result === undefined) return; // for the store
+        reply = { ok: true, result };
       } catch (e) {
         reply = { ok: false, error: serializeError(e) };
       }
+      this.calls.shift();
       this.channel.port1.postMessage(reply);
       Atomics.store(this.flag, 0, 1);
       Atomics.notify(this.flag, 0);

@@ -11,7 +11,7 @@ import fs from "node:fs";
 import path from "node:path";
 import vm from "node:vm";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { CairnError } from "../store/format/index.js";
+import { CairnError } from "../store/format/errors.js";
 import { LocatedSyntaxError, RecipeCache, locateSyntaxError } from "./strip.js";
 
 const CODE_CACHE = "v8-module-cache-1";

@@ -3,7 +3,7 @@
 // without restricted evaluation.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { CairnError, isCairnError } from "../store/format/index.js";
+import { CairnError, isCairnError } from "../store/format/errors.js";
 import { sortUtf8Fast } from "./derivation.js";
 import { LocatedSyntaxError } from "./strip.js";
 import { isDerivationOutput, type DerivationOutput } from "./values.js";

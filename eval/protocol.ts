@@ -1,5 +1,5 @@
 // Messages between the main thread (eval/evaluator.ts) and the evaluation thread (eval/worker.ts).
-import { CairnError, isCairnError, type ErrorCode } from "../store/format/index.js";
+import { CairnError, isCairnError, type ErrorCode } from "../store/format/errors.js";
 import type { ClosureEntry, PackedTexts } from "./instantiate.js";
 
 /** The first message to the worker. */

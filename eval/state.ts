@@ -3,7 +3,8 @@
 // Nix keeps context on each string; JS strings cannot carry it, so cairn recovers it by finding
 // the hash parts of paths made in this evaluation (NIX-COMPAT.md §5.6.2), plus object identity
 // where a derivation value is used directly.
-import { CairnError, isAscii } from "../store/format/index.js";
+import { isAscii } from "../store/format/derivation.js";
+import { CairnError } from "../store/format/errors.js";
 
 /** What evaluation needs from a store (LocalStore satisfies it). */
 export interface EvalStore {

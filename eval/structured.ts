@@ -2,7 +2,8 @@
 // (src/libexpr/value-to-json.cc, src/libutil/json.cc): compact, keys sorted by bytes, control
 // bytes as \u00XX, floats with 6 significant digits. Input strings are JS strings; the result
 // is a JS string (UTF-8 is applied when the .drv is written).
-import { CairnError, compareUtf8 } from "../store/format/index.js";
+import { compareUtf8 } from "../store/format/bytes.js";
+import { CairnError } from "../store/format/errors.js";
 import { nixJsonString } from "../store/format/derivation-json.js";
 import type { EvalState } from "./state.js";
 import { type Context, scanContext, type OriginTag } from "./coerce.js";

@@ -1,5 +1,5 @@
 // The values recipes handle: what derivation() returns, and the types of attributes.
-import type { HashAlgo } from "../store/format/index.js";
+import type { HashAlgo } from "../store/format/hash.js";
 
 /** Internal identity of a derivation output, for exact string context. */
 export const ORIGIN = Symbol("cairn.origin");

@@ -5,7 +5,7 @@
 // and the rest come in the first message.
 import path from "node:path";
 import { parentPort, receiveMessageOnPort } from "node:worker_threads";
-import { isCairnError } from "../store/format/index.js";
+import { isCairnError } from "../store/format/errors.js";
 import { closureOf, packTexts, topsOf } from "./instantiate.js";
 import { RecipeLinker } from "./linker.js";
 import { derivationsIn, recipeError, selectAttr } from "./load.js";

@@ -17,6 +17,7 @@ import { CairnError } from "../store/format/index.js";
 import { GC_MARKER, type LocalStore } from "../store/local-store.js";
 import { isAlive, parseOwnerTag, selfId } from "../store/process-id.js";
 import { fsyncDirAsync } from "../store/syncfs.js";
+import { tempRootedPaths } from "../store/temp-roots.js";
 import { findRoots, sweepStaleTempRoots, type Root } from "./roots.js";
 import { DELETE_THREADS, DeletePool, PARALLEL_FROM } from "./remove.js";
 import { computeReachability, type Reachability, type StoreGraph } from "./reachability.js";
@@ -262,8 +263,8 @@ function invalidateBatch(
     }
     // Every temp root present is honoured: dead owners' were swept when this gc started, so any
     // left belong to processes that were alive since (Nix's gc likewise keeps what clients sent).
-    const tempRooted = new Set<string>();
-    for (const v of [...db.tempRoots.getRange()]) tempRooted.add(v.value);
+    // Read inside the transaction, which holds the gate their owners pass before using them.
+    const tempRooted = tempRootedPaths(store.layout.tempRootsDir);
     const gone: string[] = [];
     for (const p of batch) {
       const base = path.basename(p);
@@ -397,8 +398,7 @@ async function collectOrphans(
     // Re-check inside a transaction and claim: a writer renames its object into place while
     // holding its claim, so with the claim ours no writer can be between rename and register.
     const mine = db.write(() => {
-      const tempRooted = new Set<string>();
-      for (const v of [...db.tempRoots.getRange()]) tempRooted.add(v.value);
+      const tempRooted = tempRootedPaths(store.layout.tempRootsDir);
       const ok: string[] = [];
       for (const n of batch) {
         if (n.startsWith(".tmp-")) {

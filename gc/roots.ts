@@ -8,6 +8,7 @@ import type { LocalStore } from "../store/local-store.js";
 import { GC_MARKER } from "../store/local-store.js";
 import { CairnError } from "../store/format/index.js";
 import { isAlive, parseOwnerTag } from "../store/process-id.js";
+import { readTempRoots, removeDeadTempRoots } from "../store/temp-roots.js";
 
 export type RootKind = "direct" | "indirect" | "profile" | "temp" | "claim";
 
@@ -124,19 +125,7 @@ export function findPermanentRoots(store: LocalStore, opts: FindRootsOptions = {
  * sent it until it ends, for the same reason).
  */
 export function sweepStaleTempRoots(store: LocalStore): number {
-  const { db } = store;
-  const dead: string[] = [];
-  for (const key of [...db.tempRoots.getKeys()]) {
-    const owner = parseOwnerTag(key);
-    if (owner === undefined || !isAlive(owner)) dead.push(key);
-  }
-  if (dead.length > 0) {
-    db.write(() => {
-      // A tag names one process incarnation, so a dead tag never comes back to life.
-      for (const key of dead) db.tempRoots.remove(key);
-    });
-  }
-  return dead.length;
+  return removeDeadTempRoots(store.layout.tempRootsDir);
 }
 
 /**
@@ -146,15 +135,10 @@ export function sweepStaleTempRoots(store: LocalStore): number {
 export function findRuntimeRoots(store: LocalStore, opts: { includeDeadOwners?: boolean } = {}): Root[] {
   const roots: Root[] = [];
   const { db } = store;
-  let lastKey: string | undefined;
-  let honour = false;
-  for (const { key, value } of [...db.tempRoots.getRange()]) {
-    if (key !== lastKey) {
-      lastKey = key;
-      const owner = parseOwnerTag(key);
-      honour = opts.includeDeadOwners === true || (owner !== undefined && isAlive(owner));
-    }
-    if (honour) roots.push({ kind: "temp", link: `{temp:${key}}`, path: value });
+  for (const [tag, paths] of readTempRoots(store.layout.tempRootsDir)) {
+    const owner = parseOwnerTag(tag);
+    if (opts.includeDeadOwners !== true && (owner === undefined || !isAlive(owner))) continue;
+    for (const p of new Set(paths)) roots.push({ kind: "temp", link: `{temp:${tag}}`, path: p });
   }
   for (const { key, value } of [...db.claims.getRange({ snapshot: false })]) {
     if (key === GC_MARKER || key.startsWith(".") || key.includes(":")) continue;

@@ -12,11 +12,20 @@
 // write lock (a robust mutex: a killed holder releases it) is held around every open and every
 // write transaction of the store's DB. The gate never commits, so the bug cannot touch it.
 import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
-import { Encoder as CborEncoder } from "cbor-x";
-import { ABORT, open, type Database, type RootDatabase } from "lmdb";
+import type * as Cbor from "cbor-x";
+import type * as Lmdb from "lmdb";
+import type { Database, RootDatabase } from "lmdb";
 import { CairnError } from "./format/index.js";
 import type { ProcessId } from "./process-id.js";
+
+// Required rather than imported: their CommonJS builds are a few files, where their ES modules
+// are ~30 (each a resolve, a read and a compile: ~15 ms of start-up for every command opening the
+// store). Only this module loads them, so there is one copy of each either way.
+const requireCjs = createRequire(import.meta.url);
+const { ABORT, open } = requireCjs("lmdb") as typeof Lmdb;
+const { Encoder: CborEncoder } = requireCjs("cbor-x") as typeof Cbor;
 
 export const SCHEMA = 1;
 
@@ -65,6 +74,12 @@ export interface StoreDb {
    * holds the open gate (see above). Nested calls run as child transactions, as lmdb-js does.
    */
   write<T>(fn: () => T): T;
+  /**
+   * Passes the open gate without writing: every write transaction under way when this is called
+   * (in any process) has ended when it returns, and reads after it see the newest commit. Inside
+   * `write` it does nothing (the caller holds the gate, and reads there are current).
+   */
+  fence(): void;
   /** hash part -> PathInfoRecord */
   readonly paths: Database<PathInfoRecord, string>;
   /** referenced path -> referrer paths (dupsort) */
@@ -73,8 +88,6 @@ export interface StoreDb {
   readonly drvOutputs: Database<string, string>;
   /** store path (or other resource) -> the process building or adding it */
   readonly claims: Database<Claim, string>;
-  /** `<pid>-<start>` -> paths that process uses (dupsort) */
-  readonly tempRoots: Database<string, string>;
   readonly meta: Database<MetaRecord, string>;
   close(): Promise<void>;
 }
@@ -162,14 +175,19 @@ function openGated(dbDir: string, storeDir: string, gate: RootDatabase): StoreDb
       depth--;
     }
   };
+  const fence = (): void => {
+    if (depth > 0) return;
+    throughGate(gate, () => undefined);
+    env.resetReadTxn();
+  };
   const db: StoreDb = {
     env,
     write,
+    fence,
     paths: sub<PathInfoRecord>("paths"),
     referrers: sub<string>("referrers", true),
     drvOutputs: sub<string>("drvOutputs"),
     claims: sub<Claim>("claims"),
-    tempRoots: sub<string>("tempRoots", true),
     meta: sub<MetaRecord>("meta"),
     close: async () => {
       await env.close();

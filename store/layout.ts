@@ -9,6 +9,8 @@ export class Layout {
   readonly dbDir: string;
   readonly profilesDir: string;
   readonly gcrootsDir: string;
+  /** One file of temp roots per live process using the store (store/temp-roots.ts). */
+  readonly tempRootsDir: string;
   readonly logDir: string;
   /** Where half-written objects and deleted ones wait, on the store's own file system. */
   readonly trashDir: string;
@@ -24,6 +26,7 @@ export class Layout {
     this.dbDir = path.join(this.root, "var/cairn/db");
     this.profilesDir = path.join(this.root, "var/cairn/profiles");
     this.gcrootsDir = path.join(this.root, "var/cairn/gcroots");
+    this.tempRootsDir = path.join(this.root, "var/cairn/temproots");
     this.logDir = path.join(this.root, "var/log/cairn/drvs");
     this.trashDir = path.join(this.realStoreDir, ".trash");
   }

@@ -32,6 +32,7 @@ import { removeTree } from "./remove-tree.js";
 import { fsyncDir, fsyncDirAsync, syncFileSystem, syncFileSystemAsync } from "./syncfs.js";
 import { restoreNar, type Restored } from "./nar-jobs.js";
 import { isAlive, ownerTag, selfId } from "./process-id.js";
+import { TempRootsFile } from "./temp-roots.js";
 import { ParallelHasher } from "./parallel-hasher.js";
 
 export type PathInfo = PathInfoRecord;
@@ -149,8 +150,12 @@ export class LocalStore {
     private readonly hooks: StoreHooks,
   ) {}
 
-  /** Paths this process holds temp roots on (so each costs one LMDB write at most). */
+  /** Paths this process holds temp roots on (so each is written once). */
   private readonly tempRootsHeld = new Set<string>();
+  private tempRootsFile: TempRootsFile | undefined;
+  private get tempRoots(): TempRootsFile {
+    return (this.tempRootsFile ??= new TempRootsFile(this.layout.tempRootsDir));
+  }
 
   get storeDir(): string {
     return this.layout.storeDir;
@@ -972,47 +977,45 @@ export class LocalStore {
   // ---- temp roots (Nix: LocalStore::addTempRoot, gc.cc) ----------------------------------------
   //
   // A temp root keeps a path (and, through referrers, its closure) from the gc while this process
-  // uses it. They live in LMDB under this process's `<pid>-<start>` tag: write transactions are
-  // serialised across processes, so "take a temp root, then check validity" here and "re-check
-  // temp roots, then invalidate" in the gc are linearizable, with no lock files or socket
-  // (RELIABILITY.md §2.3). A dead owner's roots (pid gone or reused with another start time) are
-  // swept by the next gc when it starts.
+  // uses it. They live in this process's file under ROOT/var/cairn/temproots (store/temp-roots.ts),
+  // unsynced: no commit, no fsync. "Append the root, pass the open gate, then check validity" here
+  // and "read the roots, then invalidate" inside the gc's write transactions (which hold the gate)
+  // are linearizable, as the roots in LMDB were (RELIABILITY.md §2.3). A dead owner's file is
+  // removed by the next gc when it starts.
 
   /** Keep `p` alive until this process ends. Take it before checking that `p` is valid. */
   addTempRoot(p: string): void {
     this.addTempRoots([p]);
   }
 
-  /** `addTempRoot` for many paths in one transaction. */
+  /** `addTempRoot` for many paths at once. */
   addTempRoots(paths: Iterable<string>): void {
-    const todo = [...new Set(paths)].filter((p) => !this.tempRootsHeld.has(p));
-    if (todo.length > 0) this.db.write(() => this.putTempRoots(todo));
+    if (this.putTempRoots(paths)) this.db.fence();
   }
 
-  /** The writes of addTempRoots, inside the caller's transaction. */
-  private putTempRoots(paths: Iterable<string>): void {
-    const tag = ownerTag();
-    for (const p of paths) {
-      if (this.tempRootsHeld.has(p)) continue;
-      this.db.tempRoots.put(tag, p);
-      this.tempRootsHeld.add(p);
-    }
+  /** Append the roots not held yet; whether there were any. Inside a transaction, no fence is needed. */
+  private putTempRoots(paths: Iterable<string>): boolean {
+    const todo = new Set<string>();
+    for (const p of paths) if (!this.tempRootsHeld.has(p)) todo.add(p);
+    this.tempRoots.append([...todo]);
+    for (const p of todo) this.tempRootsHeld.add(p); // held once written (a failed write throws)
+    return todo.size > 0;
   }
 
   /**
    * Drop this process's temp roots (at close). Not while a gc runs: a gc honours every temp root
    * it sees until its sweep ends (Nix's gc remembers the roots clients sent it), and a root made
    * from our temp root (a profile generation, ./result) may have appeared after its root scan.
-   * That gc's successor sweeps them, as we are dead by then.
+   * That gc's successor removes them, as we are dead by then. A gc that takes its marker after
+   * this (fresh) read scans the roots made before it.
    */
   private dropTempRoots(): void {
-    if (this.tempRootsHeld.size === 0) return;
+    if (!this.tempRoots.created) return;
     const me = selfId();
-    this.db.write(() => {
-      const m = this.db.claims.get(GC_MARKER);
-      if (m !== undefined && !(m.pid === me.pid && m.start === me.start) && isAlive(m)) return;
-      this.db.tempRoots.remove(ownerTag(me));
-    });
+    this.db.fence();
+    const m = this.db.claims.get(GC_MARKER);
+    const gcRunning = m !== undefined && !(m.pid === me.pid && m.start === me.start) && isAlive(m);
+    this.tempRoots.close(!gcRunning);
     this.tempRootsHeld.clear();
   }
 

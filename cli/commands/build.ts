@@ -41,8 +41,10 @@ export function register(program: Command, ctx: Context): void {
     // Opened while a recipe evaluates (it waits for the store only to write what it made).
     const opening = openStore(ctx, opts);
     opening.catch(() => {}); // its failure surfaces where it is awaited
+    // Evaluation threads end while the outputs are realised.
+    const closing: Promise<void>[] = [];
     try {
-      const wanted = await resolveInstallables(resolveLayout(ctx, opts).storeDir, opening, installables, opts.attr, recipeCacheDir(ctx));
+      const wanted = await resolveInstallables(resolveLayout(ctx, opts).storeDir, opening, installables, opts.attr, recipeCacheDir(ctx), closing);
       const store = await opening;
       const known = new Map(wanted.flatMap((w) => (w.known ? [[w.drvPath, w.known] as const] : [])));
       const realised = await runBuild(ctx, store, wanted.map((w) => w.drvPath), { ...buildOptionsFrom(ctx, opts), knownOutputs: known });
@@ -64,9 +66,9 @@ export function register(program: Command, ctx: Context): void {
         results.push({ drvPath: w.drvPath, outputs: chosen });
       });
       if (opts.json) out(`${JSON.stringify(results)}\n`);
-      else for (const r of results) for (const p of Object.values(r.outputs)) out(`${p}\n`);
+      else out(results.flatMap((r) => Object.values(r.outputs).map((p) => `${p}\n`)).join("")); // one write
     } finally {
-      await opening.then((s) => s.close(), () => {});
+      await Promise.all([opening.then((s) => s.close(), () => {}), ...closing]);
     }
   });
   void err;

@@ -43,11 +43,17 @@ export default sh("pkg", \`$B mkdir -p $out/bin $dev && echo "#!$B sh" > $out/bi
     expect(st.mode & 0o777).toBe(0o555);
     expect(st.mtimeMs).toBe(1000);
     expect(run(["log", "./result"]).status).toBe(0);
-    // Built once: the second run builds nothing.
+    // Built once: the second run builds nothing, and writes nothing to the DB (its temp roots are
+    // a file of its own, gone when it ends).
+    const db = path.join(p.root, "var/cairn/db/data.mdb");
+    const before = fs.statSync(db, { bigint: true });
     const again = run(["build", f, "--no-link"]);
     expect(again.status).toBe(0);
     expect(again.stderr).not.toMatch(/building/);
     expect(again.out).toBe(r.out);
+    const after = fs.statSync(db, { bigint: true });
+    expect([after.mtimeNs, after.size]).toEqual([before.mtimeNs, before.size]);
+    expect(fs.readdirSync(path.join(p.root, "var/cairn/temproots"))).toEqual([]);
     verifyClean();
   });
 

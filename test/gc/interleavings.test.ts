@@ -211,9 +211,9 @@ console.log("d " + imp(${JSON.stringify(dNar)}, store.layout.printPath(d), ${JSO
     const writer = spawnClient(
       dirs.root,
       dirs.scratch,
-      `store.db.write(() => {
-  store.db.tempRoots.put("${process.pid}-${start + 1}", ${JSON.stringify(stale)});
-  store.db.tempRoots.put("${process.pid}-${start}", ${JSON.stringify(kept)});
+      `fs.writeFileSync(path.join(store.layout.tempRootsDir, "${process.pid}-${start + 1}"), ${JSON.stringify(`${stale}\n`)});
+fs.writeFileSync(path.join(store.layout.tempRootsDir, "${process.pid}-${start}"), ${JSON.stringify(`${kept}\n`)});
+store.db.write(() => {
   store.db.claims.put(${JSON.stringify(path.basename(claimed))}, { pid: ${process.pid}, start: ${start + 7} });
 });`,
       { T_WAIT: "0" },

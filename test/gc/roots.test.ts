@@ -73,10 +73,7 @@ describe("findRoots", () => {
     // Ours: addText took temp roots on a and b (this process is alive). A "reused pid" one on c,
     // written by hand.
     const c = `${store.storeDir}/${"c".repeat(32)}-c`;
-    // A block body: a callback returning put()'s promise would keep lmdb-js's transaction open.
-    store.db.write(() => {
-      store.db.tempRoots.put(`${process.pid}-${start + 3}`, c);
-    });
+    fs.writeFileSync(path.join(store.layout.tempRootsDir, `${process.pid}-${start + 3}`), `${c}\n`);
     const temp = (rs: { kind: string; path: string }[]) => rs.filter((r) => r.kind === "temp").map((r) => r.path).sort();
     expect(temp(findRuntimeRoots(store))).toEqual([a, b].sort());
     // Before sweeping, a gc run would honour all (see sweepStaleTempRoots); after, only ours.
