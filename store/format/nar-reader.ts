@@ -67,169 +67,182 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 // given. A fast token is never longer than the tokens that may stand in its place, so nothing
 // beyond what the general reader would read is ever requested. Lengths and their padding are
 // requested together. Restoring 20,000 files spends most of its CPU here.
+//
+// The generators are module functions over one state object, not closures made per parse: a
+// generator function's closures each have their own prototype, so each NAR gave V8 new maps for
+// the generator objects, and every NAR of a copy deoptimised the parser again ("wrong map",
+// "wrong call target") and had it recompiled on V8's background threads (~0.4 s of CPU for
+// 20 NARs, bench/README.md).
+class ParseState {
+  offset = 0;
+  /** Bytes read ahead by a failed `accept`, served before any new request. */
+  pending: Uint8Array | undefined = undefined;
+  ppos = 0;
+  constructor(readonly events: NarEvents) {}
+}
+type Step<T> = Generator<number, T, Uint8Array>;
+
+function* take(s: ParseState, n: number): Step<Uint8Array> {
+  let b: Uint8Array;
+  const pending = s.pending;
+  if (pending === undefined) b = yield n;
+  else {
+    const avail = pending.length - s.ppos;
+    if (avail >= n) {
+      b = pending.subarray(s.ppos, s.ppos + n);
+      s.ppos += n;
+    } else {
+      const rest: Uint8Array = yield n - avail;
+      b = new Uint8Array(avail + rest.length);
+      b.set(pending.subarray(s.ppos));
+      b.set(rest, avail);
+      s.ppos = pending.length;
+    }
+    if (s.ppos === pending.length) s.pending = undefined;
+  }
+  if (b.length < n) fail("truncated", "NAR is truncated", s.offset + b.length);
+  s.offset += n;
+  return b;
+}
+/** Consume the serialised token `t` if it comes next; otherwise consume nothing. */
+function* accept(s: ParseState, t: Uint8Array): Step<boolean> {
+  if (s.pending !== undefined) return false;
+  const b: Uint8Array = yield t.length;
+  if (sameBytes(b, t)) {
+    s.offset += t.length;
+    return true;
+  }
+  s.pending = new Uint8Array(b); // the driver's buffer is only lent
+  s.ppos = 0;
+  return false;
+}
+function* int(s: ParseState): Step<number> {
+  const b = yield* take(s, 8);
+  const lo = b[0]! | (b[1]! << 8) | (b[2]! << 16);
+  const mid = (b[3]! | (b[4]! << 8) | (b[5]! << 16)) >>> 0;
+  if (b[6]! !== 0 || b[7]! !== 0 || mid >= 1 << 21) fail("too-large", "NAR length field is too large", s.offset - 8);
+  return lo + mid * 0x1000000;
+}
+/** `len` bytes followed by their zero padding, in one request; returns the bytes (lent). */
+function* padded(s: ParseState, len: number): Step<Uint8Array> {
+  const p = (8 - (len % 8)) % 8;
+  const b = yield* take(s, len + p);
+  for (let i = len; i < len + p; i++) if (b[i] !== 0) fail("bad-padding", "NAR padding is not zero", s.offset - p - len + i);
+  return b.subarray(0, len);
+}
+function* str(s: ParseState, max: number, what: string): Step<Uint8Array> {
+  const at = s.offset;
+  const len = yield* int(s);
+  if (len > max) fail("too-long", `${what} of ${len} bytes exceeds the limit of ${max}`, at);
+  return len === 0 ? new Uint8Array(0) : new Uint8Array(yield* padded(s, len));
+}
+function* tag(s: ParseState): Step<string> {
+  return dec.decode(yield* str(s, MAX_TAG, "NAR token"));
+}
+function* expect(s: ParseState, t: Uint8Array, want: string): Step<void> {
+  if (yield* accept(s, t)) return;
+  const at = s.offset;
+  const got = yield* tag(s);
+  if (got !== want) fail("unexpected-token", `expected '${want}' in NAR, got ${JSON.stringify(got)}`, at);
+}
+
+function* node(s: ParseState, path: Uint8Array[]): Step<void> {
+  const events = s.events;
+  yield* expect(s, T_OPEN, "(");
+  yield* expect(s, T_TYPE, "type");
+  const at = s.offset;
+  const type = (yield* accept(s, T_REGULAR)) ? "regular" : yield* tag(s);
+  switch (type) {
+    case "regular": {
+      let executable = false;
+      if (!(yield* accept(s, T_CONTENTS))) {
+        let t = yield* tag(s);
+        if (t === "executable") {
+          const v = yield* str(s, MAX_TAG, "executable marker");
+          if (v.length !== 0) fail("bad-executable", "NAR 'executable' marker must be empty", s.offset - 8);
+          executable = true;
+          t = yield* tag(s);
+        }
+        if (t !== "contents") fail("unexpected-token", `expected 'contents' in NAR, got ${JSON.stringify(t)}`, s.offset);
+      }
+      let size = yield* int(s);
+      events.regular(path, executable, size);
+      while (size > 0) {
+        const n = Math.min(size, CONTENT_CHUNK);
+        // The last chunk comes with its padding.
+        events.contents(n === size ? yield* padded(s, n) : yield* take(s, n));
+        size -= n;
+      }
+      events.endRegular();
+      yield* expect(s, T_CLOSE, ")");
+      return;
+    }
+    case "symlink": {
+      yield* expect(s, T_TARGET, "target");
+      const target = yield* str(s, NAR_MAX_TARGET, "symlink target");
+      if (target.length === 0 || target.includes(0)) {
+        fail("bad-target", "NAR symlink target is empty or contains NUL", s.offset);
+      }
+      events.symlink(path, target);
+      yield* expect(s, T_CLOSE, ")");
+      return;
+    }
+    case "directory": {
+      if (path.length >= NAR_MAX_DEPTH) {
+        fail("too-deep", `NAR exceeds the maximum directory depth of ${NAR_MAX_DEPTH}`, at);
+      }
+      events.directory(path);
+      let prev: Uint8Array | undefined;
+      for (;;) {
+        const tat = s.offset;
+        if (!(yield* accept(s, T_ENTRY))) {
+          const t = yield* tag(s);
+          if (t === ")") {
+            events.endDirectory?.(path);
+            return;
+          }
+          if (t !== "entry") fail("unexpected-token", `expected 'entry' or ')' in NAR, got ${JSON.stringify(t)}`, tat);
+        }
+        yield* expect(s, T_OPEN, "(");
+        yield* expect(s, T_NAME, "name");
+        const nat = s.offset;
+        const name = yield* str(s, NAR_MAX_NAME, "NAR entry name");
+        const badName =
+          name.length === 0 ||
+          name.includes(0x2f) ||
+          name.includes(0) ||
+          (name.length === 1 && name[0] === 0x2e) ||
+          (name.length === 2 && name[0] === 0x2e && name[1] === 0x2e);
+        if (badName) fail("bad-name", `invalid file name ${show(name)} in NAR`, nat);
+        if (prev !== undefined && compareBytes(prev, name) >= 0) {
+          fail("unsorted", `NAR directory is not sorted: ${show(name)} after ${show(prev)}`, nat);
+        }
+        prev = name;
+        yield* expect(s, T_NODE, "node");
+        yield* node(s, [...path, name]);
+        yield* expect(s, T_CLOSE, ")");
+      }
+    }
+    default:
+      fail("unknown-type", `unknown NAR node type ${JSON.stringify(type)}`, at);
+  }
+}
+
 export function* parseNar(events: NarEvents): NarParser {
-  let offset = 0;
-  // Bytes read ahead by a failed `accept`, served before any new request.
-  let pending: Uint8Array | undefined;
-  let ppos = 0;
-
-  function* take(n: number): Generator<number, Uint8Array, Uint8Array> {
-    let b: Uint8Array;
-    if (pending === undefined) b = yield n;
-    else {
-      const avail = pending.length - ppos;
-      if (avail >= n) {
-        b = pending.subarray(ppos, ppos + n);
-        ppos += n;
-      } else {
-        const rest: Uint8Array = yield n - avail;
-        b = new Uint8Array(avail + rest.length);
-        b.set(pending.subarray(ppos));
-        b.set(rest, avail);
-        ppos = pending.length;
-      }
-      if (ppos === pending.length) pending = undefined;
-    }
-    if (b.length < n) fail("truncated", "NAR is truncated", offset + b.length);
-    offset += n;
-    return b;
-  }
-  /** Consume the serialised token `t` if it comes next; otherwise consume nothing. */
-  function* accept(t: Uint8Array): Generator<number, boolean, Uint8Array> {
-    if (pending !== undefined) return false;
-    const b: Uint8Array = yield t.length;
-    if (sameBytes(b, t)) {
-      offset += t.length;
-      return true;
-    }
-    pending = new Uint8Array(b); // the driver's buffer is only lent
-    ppos = 0;
-    return false;
-  }
-  function* int(): Generator<number, number, Uint8Array> {
-    const b = yield* take(8);
-    const lo = b[0]! | (b[1]! << 8) | (b[2]! << 16);
-    const mid = (b[3]! | (b[4]! << 8) | (b[5]! << 16)) >>> 0;
-    if (b[6]! !== 0 || b[7]! !== 0 || mid >= 1 << 21) fail("too-large", "NAR length field is too large", offset - 8);
-    return lo + mid * 0x1000000;
-  }
-  /** `len` bytes followed by their zero padding, in one request; returns the bytes (lent). */
-  function* padded(len: number): Generator<number, Uint8Array, Uint8Array> {
-    const p = (8 - (len % 8)) % 8;
-    const b = yield* take(len + p);
-    for (let i = len; i < len + p; i++) if (b[i] !== 0) fail("bad-padding", "NAR padding is not zero", offset - p - len + i);
-    return b.subarray(0, len);
-  }
-  function* str(max: number, what: string): Generator<number, Uint8Array, Uint8Array> {
-    const at = offset;
-    const len = yield* int();
-    if (len > max) fail("too-long", `${what} of ${len} bytes exceeds the limit of ${max}`, at);
-    return len === 0 ? new Uint8Array(0) : new Uint8Array(yield* padded(len));
-  }
-  function* tag(): Generator<number, string, Uint8Array> {
-    return dec.decode(yield* str(MAX_TAG, "NAR token"));
-  }
-  function* expect(t: Uint8Array, want: string): Generator<number, void, Uint8Array> {
-    if (yield* accept(t)) return;
-    const at = offset;
-    const got = yield* tag();
-    if (got !== want) fail("unexpected-token", `expected '${want}' in NAR, got ${JSON.stringify(got)}`, at);
-  }
-
-  function* node(path: Uint8Array[]): Generator<number, void, Uint8Array> {
-    yield* expect(T_OPEN, "(");
-    yield* expect(T_TYPE, "type");
-    const at = offset;
-    const type = (yield* accept(T_REGULAR)) ? "regular" : yield* tag();
-    switch (type) {
-      case "regular": {
-        let executable = false;
-        if (!(yield* accept(T_CONTENTS))) {
-          let t = yield* tag();
-          if (t === "executable") {
-            const v = yield* str(MAX_TAG, "executable marker");
-            if (v.length !== 0) fail("bad-executable", "NAR 'executable' marker must be empty", offset - 8);
-            executable = true;
-            t = yield* tag();
-          }
-          if (t !== "contents") fail("unexpected-token", `expected 'contents' in NAR, got ${JSON.stringify(t)}`, offset);
-        }
-        let size = yield* int();
-        events.regular(path, executable, size);
-        while (size > 0) {
-          const n = Math.min(size, CONTENT_CHUNK);
-          // The last chunk comes with its padding.
-          events.contents(n === size ? yield* padded(n) : yield* take(n));
-          size -= n;
-        }
-        events.endRegular();
-        yield* expect(T_CLOSE, ")");
-        return;
-      }
-      case "symlink": {
-        yield* expect(T_TARGET, "target");
-        const target = yield* str(NAR_MAX_TARGET, "symlink target");
-        if (target.length === 0 || target.includes(0)) {
-          fail("bad-target", "NAR symlink target is empty or contains NUL", offset);
-        }
-        events.symlink(path, target);
-        yield* expect(T_CLOSE, ")");
-        return;
-      }
-      case "directory": {
-        if (path.length >= NAR_MAX_DEPTH) {
-          fail("too-deep", `NAR exceeds the maximum directory depth of ${NAR_MAX_DEPTH}`, at);
-        }
-        events.directory(path);
-        let prev: Uint8Array | undefined;
-        for (;;) {
-          const tat = offset;
-          if (!(yield* accept(T_ENTRY))) {
-            const t = yield* tag();
-            if (t === ")") {
-              events.endDirectory?.(path);
-              return;
-            }
-            if (t !== "entry") fail("unexpected-token", `expected 'entry' or ')' in NAR, got ${JSON.stringify(t)}`, tat);
-          }
-          yield* expect(T_OPEN, "(");
-          yield* expect(T_NAME, "name");
-          const nat = offset;
-          const name = yield* str(NAR_MAX_NAME, "NAR entry name");
-          const badName =
-            name.length === 0 ||
-            name.includes(0x2f) ||
-            name.includes(0) ||
-            (name.length === 1 && name[0] === 0x2e) ||
-            (name.length === 2 && name[0] === 0x2e && name[1] === 0x2e);
-          if (badName) fail("bad-name", `invalid file name ${show(name)} in NAR`, nat);
-          if (prev !== undefined && compareBytes(prev, name) >= 0) {
-            fail("unsorted", `NAR directory is not sorted: ${show(name)} after ${show(prev)}`, nat);
-          }
-          prev = name;
-          yield* expect(T_NODE, "node");
-          yield* node([...path, name]);
-          yield* expect(T_CLOSE, ")");
-        }
-      }
-      default:
-        fail("unknown-type", `unknown NAR node type ${JSON.stringify(type)}`, at);
-    }
-  }
-
+  const s = new ParseState(events);
   // Whatever is not a NAR (a gzip file, 0 bytes, nix-archive-2) gets one clear error.
   let magic: Uint8Array | undefined;
   try {
-    magic = yield* str(MAX_TAG, "NAR magic");
+    magic = yield* str(s, MAX_TAG, "NAR magic");
   } catch {
     magic = undefined;
   }
   if (magic === undefined || dec.decode(magic) !== "nix-archive-1") {
     fail("not-a-nar", "input is not a Nix archive (expected 'nix-archive-1')", 0);
   }
-  yield* node([]);
+  yield* node(s, []);
   // Unreachable (fast tokens are never longer than what may stand in their place); kept as a guard.
-  if (pending !== undefined) fail("trailing-data", "NAR parser read past the end of the NAR", offset);
+  if (s.pending !== undefined) fail("trailing-data", "NAR parser read past the end of the NAR", s.offset);
 }
 
 /** Feed a parser from an in-memory NAR; trailing bytes are an error. */
@@ -298,6 +311,7 @@ export class NarPushParser {
 
   constructor(
     events: NarEvents,
+    /** Sees each pushed chunk once it has been consumed whole (not what an error stopped in). */
     private readonly onBytes?: (chunk: Uint8Array) => void,
   ) {
     this.parser = parseNar(events);
@@ -310,10 +324,7 @@ export class NarPushParser {
   }
 
   private step(chunk: Uint8Array | undefined): number {
-    if (chunk !== undefined) {
-      this.size += chunk.length;
-      this.onBytes?.(chunk);
-    }
+    if (chunk !== undefined) this.size += chunk.length;
     const r = chunk === undefined ? this.parser.next() : this.parser.next(chunk);
     if (r.done) {
       this.finished = true;
@@ -354,6 +365,8 @@ export class NarPushParser {
         this.want = this.step(this.staged.subarray(0, this.want));
       }
     }
+    // All of it was consumed: passed on in one piece (a token at a time cost more than the hashing).
+    if (chunk.length > 0) this.onBytes?.(chunk);
   }
 
   /** The input ended: the NAR must be complete. Returns its size. */
