@@ -48,13 +48,16 @@ export interface Dumped {
   fileSize: number;
 }
 
-/** Parse a NAR from a pull source into `sink`, hashing it; no more than `max` bytes, nothing after it. */
-function parseInto(read: (n: number) => Uint8Array, atEnd: () => boolean, sink: NarEvents, hasher: Hasher, max: number): number {
+/**
+ * Parse a NAR from a pull source into `sink`, passing each chunk to `hash` (unless the source
+ * hashes what it hands out itself); no more than `max` bytes, nothing after it.
+ */
+function parseInto(read: (n: number) => Uint8Array, atEnd: () => boolean, sink: NarEvents, hash: ((c: Uint8Array) => void) | undefined, max: number): number {
   let seen = 0;
   const size = parseNarFrom(read, sink, (c) => {
     seen += c.length;
     if (seen > max) throw new CairnError("E_SIZE_MISMATCH", `NAR is larger than the ${max} bytes expected`, { expected: max });
-    hasher.update(c);
+    hash?.(c);
   });
   if (!atEnd()) {
     throw new CairnError("E_NAR_FORMAT", `trailing data after the NAR's ${size} bytes`, { reason: "trailing-data", offset: size });
@@ -70,7 +73,7 @@ export function restoreNar(read: (n: number) => Uint8Array, atEnd: () => boolean
   const sink = new FsSink(dest, { canonical: true, fsyncEach: false, ...(opts.onEntry ? { onEntry: opts.onEntry } : {}) });
   const hasher = new Hasher("sha256");
   try {
-    const narSize = parseInto(read, atEnd, sink, hasher, opts.maxSize ?? Number.MAX_SAFE_INTEGER);
+    const narSize = parseInto(read, atEnd, sink, (c) => hasher.update(c), opts.maxSize ?? Number.MAX_SAFE_INTEGER);
     return { narHash: hasher.digest().bytes, narSize, entries: sink.entries };
   } finally {
     sink.abandon();
@@ -101,8 +104,10 @@ export async function restoreNarFile(job: RestoreJob, opts: RestoreOptions = {})
   try {
     let narSize: number;
     if (job.compression === "none") {
-      const r = new FdReader(fd);
-      narSize = parseInto((n) => r.read(n), () => r.atEnd(), sink, hasher, job.maxSize);
+      // The reader hashes what the parser consumed in big runs, not token by token.
+      const r = new FdReader(fd, (c) => hasher.update(c));
+      narSize = parseInto((n) => r.read(n), () => r.atEnd(), sink, undefined, job.maxSize);
+      r.flushConsumed();
     } else {
       // The decompressor's output goes straight into the parser, chunk by chunk.
       const parser = new NarPushParser(sink, (c) => hasher.update(c));

@@ -1,8 +1,8 @@
 // Streaming NAR reader. Nix: src/libutil/archive.cc (parse), with the checks later Nix added
 // (bounded lengths before allocation, depth limit, strict name order, zero padding).
-// The parser is a generator: it yields how many bytes it needs next and is resumed with exactly
-// that many (fewer only at end of input). Drivers feed it from a buffer, an fd or a stream, so
-// the grammar lives in one place and memory stays flat whatever lengths a NAR declares.
+// The parser is a state machine (NarMachine): it says how many bytes it needs next and is fed
+// exactly that many (fewer only at end of input). Drivers feed it from a buffer, an fd or a
+// stream, so the grammar lives in one place and memory stays flat whatever lengths a NAR declares.
 import { CairnError } from "./errors.js";
 import { compareBytes } from "./bytes.js";
 import { NAR_MAX_DEPTH, NAR_MAX_NAME, NAR_MAX_TARGET } from "./nar.js";
@@ -18,8 +18,6 @@ export interface NarEvents {
   /** After a directory's last entry. */
   endDirectory?(path: readonly Uint8Array[]): void;
 }
-
-export type NarParser = Generator<number, void, Uint8Array>;
 
 const MAX_TAG = 32;
 const CONTENT_CHUNK = 1 << 20;
@@ -60,188 +58,429 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-// Performance: a NAR is mostly fixed tokens ("(", "type", "regular", "contents", "entry", …).
-// `accept` reads the bytes of the token expected next in one request and compares them whole;
-// when they differ (another token, or a malformed one), the bytes are put back and the general
-// token reader below reads them again, so errors, offsets and reasons are those it has always
-// given. A fast token is never longer than the tokens that may stand in its place, so nothing
-// beyond what the general reader would read is ever requested. Lengths and their padding are
-// requested together. Restoring 20,000 files spends most of its CPU here.
-export function* parseNar(events: NarEvents): NarParser {
-  let offset = 0;
-  // Bytes read ahead by a failed `accept`, served before any new request.
-  let pending: Uint8Array | undefined;
-  let ppos = 0;
+function decodeInt(b: Uint8Array, at: number): number {
+  const lo = b[0]! | (b[1]! << 8) | (b[2]! << 16);
+  const mid = (b[3]! | (b[4]! << 8) | (b[5]! << 16)) >>> 0;
+  if (b[6]! !== 0 || b[7]! !== 0 || mid >= 1 << 21) fail("too-large", "NAR length field is too large", at);
+  return lo + mid * 0x1000000;
+}
 
-  function* take(n: number): Generator<number, Uint8Array, Uint8Array> {
-    let b: Uint8Array;
-    if (pending === undefined) b = yield n;
-    else {
-      const avail = pending.length - ppos;
-      if (avail >= n) {
-        b = pending.subarray(ppos, ppos + n);
-        ppos += n;
-      } else {
-        const rest: Uint8Array = yield n - avail;
-        b = new Uint8Array(avail + rest.length);
-        b.set(pending.subarray(ppos));
-        b.set(rest, avail);
-        ppos = pending.length;
+/** Zero padding after `len` bytes of `b` (`b` ends at `end`), else fail. */
+function checkPadding(b: Uint8Array, len: number, end: number): void {
+  for (let i = len; i < b.length; i++) if (b[i] !== 0) fail("bad-padding", "NAR padding is not zero", end - b.length + i);
+}
+
+const EMPTY = new Uint8Array(0);
+const padOf = (n: number) => (8 - (n % 8)) % 8;
+
+// The parser's steps. R_*: what to do with the bytes of the current request; the others go on
+// from a point of the grammar (with bytes from a string read, or none).
+const R_ACCEPT = 1; // a fast token's bytes: compared before they count
+const R_STR_LEN = 2; // a string's length
+const R_STR_BODY = 3; // a string's bytes and padding
+const R_SIZE = 4; // a regular file's size
+const R_CHUNK = 5; // a piece of a regular file (the last with its padding)
+const S_TOKEN = 6; // a token read (for tag())
+const S_MAGIC = 7; // the magic string read
+const S_EXPECT_OTHER = 8; // expect: not the fast token; read the token
+const S_EXPECT_TOKEN = 9; // expect: the token read
+const S_OPEN = 10; // a node's "(" read
+const S_TYPE = 11; // "type" read
+const S_TYPE_OTHER = 12; // the type is not the fast "regular": read it
+const S_TYPE_TOKEN = 13; // the type read
+const S_REGULAR = 14; // "regular" read
+const S_REGULAR_OTHER = 15; // not the fast "contents": read the token
+const S_REGULAR_TOKEN = 16; // the token after "regular" read
+const S_EXEC_MARKER = 17; // the executable marker read
+const S_CONTENTS_TOKEN = 18; // the token that must be "contents" read
+const S_CONTENTS = 19; // "contents" read
+const S_DATA = 20; // more file data, or the file's end
+const S_TARGET_KW = 21; // symlink: "target" read
+const S_TARGET = 22; // symlink: the target read
+const S_END_NODE = 23; // a node's ")" read
+const S_DIR_NEXT = 24; // directory: "entry" or ")" next
+const S_DIR_OTHER = 25; // directory: not the fast "entry": read the token
+const S_DIR_TOKEN = 26; // directory: the token read
+const S_ENTRY = 27; // "entry" read
+const S_ENTRY_OPEN = 28; // the entry's "(" read
+const S_ENTRY_NAME_KW = 29; // "name" read
+const S_NAME = 30; // the name read
+const S_NODE_KW = 31; // "node" read: the child node begins
+const S_DONE = 32; // the root node is complete
+
+interface DirFrame {
+  path: Uint8Array[];
+  prev: Uint8Array | undefined;
+}
+
+/**
+ * The parser (see the top of this file). Each step either goes on at once or asks the driver
+ * for bytes; token readers (accept, str, tag, expect) take the step to return to.
+ *
+ * Performance: a NAR is mostly fixed tokens ("(", "type", "regular", "contents", "entry", …).
+ * A fast token is requested whole and compared; when it differs (another token, or a malformed
+ * one), its bytes are put back and the general token reader reads them again, so errors,
+ * offsets and reasons are those the general reader gives. A fast token is never longer than
+ * the tokens that may stand in its place, so nothing beyond what the general reader would read
+ * is ever requested. Lengths and their padding are requested together. Restoring 20,000 files
+ * spends most of its CPU here. (It was a generator over the same grammar: each token went
+ * through four generator objects, and V8 spent ~0.2 s of CPU compiling their yield* chains
+ * for a copy of 20 NARs; bench/README.md.)
+ */
+class NarMachine {
+  /** Bytes wanted next (0 once the NAR is complete). */
+  want = 0;
+  done = false;
+  private offset = 0;
+  /** Bytes read ahead by a fast token that did not match, served before any new request. */
+  private pending: Uint8Array | undefined = undefined;
+  private ppos = 0;
+
+  /** The step that takes the current request's bytes, and how many it asked for. */
+  private op = 0;
+  private need = 0;
+  /** The request's first bytes, taken from `pending` (the driver is asked for the rest). */
+  private head: Uint8Array | undefined = undefined;
+  /** The step to go on with at once (0: wait for the driver), and its bytes. */
+  private next = 0;
+  private nextBytes: Uint8Array = EMPTY;
+
+  // The token readers' arguments and return steps (none is ever nested in itself).
+  private acceptToken: Uint8Array = EMPTY;
+  private acceptYes = 0;
+  private acceptNo = 0;
+  private strMax = 0;
+  private strLen = 0;
+  private strWhat = "";
+  private strAt = 0;
+  private strRet = 0;
+  private tagRet = 0;
+  private token = "";
+  private expectWant = "";
+  private expectAt = 0;
+  private expectRet = 0;
+
+  // Where the grammar is.
+  private inMagic = true;
+  private path: Uint8Array[] = [];
+  private readonly dirs: DirFrame[] = [];
+  private typeAt = 0;
+  private entryAt = 0;
+  private nameAt = 0;
+  private executable = false;
+  /** File bytes left, and the size of the piece requested. */
+  private size = 0;
+  private piece = 0;
+
+  constructor(private readonly events: NarEvents) {
+    // Whatever is not a NAR (a gzip file, 0 bytes, nix-archive-2) gets one clear error.
+    this.str(MAX_TAG, "NAR magic", S_MAGIC);
+  }
+
+  /** The bytes of the current request: `want` of them, fewer only at end of input. */
+  feed(b: Uint8Array): void {
+    if (!this.inMagic) {
+      this.take(b);
+      return;
+    }
+    try {
+      this.take(b);
+    } catch (e) {
+      if (this.inMagic) fail("not-a-nar", "input is not a Nix archive (expected 'nix-archive-1')", 0);
+      throw e;
+    }
+  }
+
+  private take(b: Uint8Array): void {
+    const op = this.op;
+    if (op !== R_ACCEPT) {
+      const head = this.head;
+      if (head !== undefined) {
+        const joined = new Uint8Array(head.length + b.length);
+        joined.set(head);
+        joined.set(b, head.length);
+        b = joined;
+        this.head = undefined;
       }
-      if (ppos === pending.length) pending = undefined;
+      if (b.length < this.need) fail("truncated", "NAR is truncated", this.offset + b.length);
+      this.offset += this.need;
     }
-    if (b.length < n) fail("truncated", "NAR is truncated", offset + b.length);
-    offset += n;
-    return b;
-  }
-  /** Consume the serialised token `t` if it comes next; otherwise consume nothing. */
-  function* accept(t: Uint8Array): Generator<number, boolean, Uint8Array> {
-    if (pending !== undefined) return false;
-    const b: Uint8Array = yield t.length;
-    if (sameBytes(b, t)) {
-      offset += t.length;
-      return true;
+    this.want = 0;
+    let step = op;
+    for (;;) {
+      this.next = 0;
+      this.step(step, b);
+      if (this.next === 0) return;
+      step = this.next;
+      b = this.nextBytes;
     }
-    pending = new Uint8Array(b); // the driver's buffer is only lent
-    ppos = 0;
-    return false;
-  }
-  function* int(): Generator<number, number, Uint8Array> {
-    const b = yield* take(8);
-    const lo = b[0]! | (b[1]! << 8) | (b[2]! << 16);
-    const mid = (b[3]! | (b[4]! << 8) | (b[5]! << 16)) >>> 0;
-    if (b[6]! !== 0 || b[7]! !== 0 || mid >= 1 << 21) fail("too-large", "NAR length field is too large", offset - 8);
-    return lo + mid * 0x1000000;
-  }
-  /** `len` bytes followed by their zero padding, in one request; returns the bytes (lent). */
-  function* padded(len: number): Generator<number, Uint8Array, Uint8Array> {
-    const p = (8 - (len % 8)) % 8;
-    const b = yield* take(len + p);
-    for (let i = len; i < len + p; i++) if (b[i] !== 0) fail("bad-padding", "NAR padding is not zero", offset - p - len + i);
-    return b.subarray(0, len);
-  }
-  function* str(max: number, what: string): Generator<number, Uint8Array, Uint8Array> {
-    const at = offset;
-    const len = yield* int();
-    if (len > max) fail("too-long", `${what} of ${len} bytes exceeds the limit of ${max}`, at);
-    return len === 0 ? new Uint8Array(0) : new Uint8Array(yield* padded(len));
-  }
-  function* tag(): Generator<number, string, Uint8Array> {
-    return dec.decode(yield* str(MAX_TAG, "NAR token"));
-  }
-  function* expect(t: Uint8Array, want: string): Generator<number, void, Uint8Array> {
-    if (yield* accept(t)) return;
-    const at = offset;
-    const got = yield* tag();
-    if (got !== want) fail("unexpected-token", `expected '${want}' in NAR, got ${JSON.stringify(got)}`, at);
   }
 
-  function* node(path: Uint8Array[]): Generator<number, void, Uint8Array> {
-    yield* expect(T_OPEN, "(");
-    yield* expect(T_TYPE, "type");
-    const at = offset;
-    const type = (yield* accept(T_REGULAR)) ? "regular" : yield* tag();
-    switch (type) {
-      case "regular": {
-        let executable = false;
-        if (!(yield* accept(T_CONTENTS))) {
-          let t = yield* tag();
-          if (t === "executable") {
-            const v = yield* str(MAX_TAG, "executable marker");
-            if (v.length !== 0) fail("bad-executable", "NAR 'executable' marker must be empty", offset - 8);
-            executable = true;
-            t = yield* tag();
-          }
-          if (t !== "contents") fail("unexpected-token", `expected 'contents' in NAR, got ${JSON.stringify(t)}`, offset);
+  /** Go on with `step` at once. */
+  private go(step: number, b: Uint8Array = EMPTY): void {
+    this.next = step;
+    this.nextBytes = b;
+  }
+
+  /** `n` bytes for `step`: from `pending` at once, or asked of the driver. */
+  private read(n: number, step: number): void {
+    this.op = step;
+    this.need = n;
+    const pending = this.pending;
+    if (pending === undefined) {
+      this.want = n;
+      return;
+    }
+    const avail = pending.length - this.ppos;
+    if (avail >= n) {
+      const b = pending.subarray(this.ppos, this.ppos + n);
+      this.ppos += n;
+      if (this.ppos === pending.length) this.pending = undefined;
+      this.offset += n;
+      this.go(step, b);
+    } else {
+      this.head = pending.subarray(this.ppos);
+      this.pending = undefined;
+      this.want = n - avail;
+    }
+  }
+
+  /** The serialised token `t` if it comes next (then `yes`); otherwise nothing is consumed (`no`). */
+  private accept(t: Uint8Array, yes: number, no: number): void {
+    if (this.pending !== undefined) {
+      this.go(no);
+      return;
+    }
+    this.acceptToken = t;
+    this.acceptYes = yes;
+    this.acceptNo = no;
+    this.op = R_ACCEPT;
+    this.want = t.length;
+  }
+
+  /** A string of at most `max` bytes, then `ret` with a copy of it. */
+  private str(max: number, what: string, ret: number): void {
+    this.strMax = max;
+    this.strWhat = what;
+    this.strRet = ret;
+    this.strAt = this.offset;
+    this.read(8, R_STR_LEN);
+  }
+
+  /** A token, then `ret` with it in `token`. */
+  private tag(ret: number): void {
+    this.tagRet = ret;
+    this.str(MAX_TAG, "NAR token", S_TOKEN);
+  }
+
+  /** The token `t` (`want` in errors), then `ret`. */
+  private expect(t: Uint8Array, want: string, ret: number): void {
+    this.expectWant = want;
+    this.expectRet = ret;
+    this.accept(t, ret, S_EXPECT_OTHER);
+  }
+
+  private step(step: number, b: Uint8Array): void {
+    const events = this.events;
+    switch (step) {
+      // ---- token readers
+      case R_ACCEPT:
+        if (sameBytes(b, this.acceptToken)) {
+          this.offset += b.length;
+          this.go(this.acceptYes);
+        } else {
+          this.pending = new Uint8Array(b); // the driver's buffer is only lent
+          this.ppos = 0;
+          this.go(this.acceptNo);
         }
-        let size = yield* int();
-        events.regular(path, executable, size);
-        while (size > 0) {
-          const n = Math.min(size, CONTENT_CHUNK);
-          // The last chunk comes with its padding.
-          events.contents(n === size ? yield* padded(n) : yield* take(n));
-          size -= n;
-        }
-        events.endRegular();
-        yield* expect(T_CLOSE, ")");
+        return;
+      case R_STR_LEN: {
+        const len = decodeInt(b, this.offset - 8);
+        if (len > this.strMax) fail("too-long", `${this.strWhat} of ${len} bytes exceeds the limit of ${this.strMax}`, this.strAt);
+        this.strLen = len;
+        if (len === 0) this.go(this.strRet, new Uint8Array(0));
+        else this.read(len + padOf(len), R_STR_BODY);
         return;
       }
-      case "symlink": {
-        yield* expect(T_TARGET, "target");
-        const target = yield* str(NAR_MAX_TARGET, "symlink target");
-        if (target.length === 0 || target.includes(0)) {
-          fail("bad-target", "NAR symlink target is empty or contains NUL", offset);
+      case R_STR_BODY:
+        checkPadding(b, this.strLen, this.offset);
+        this.go(this.strRet, new Uint8Array(b.subarray(0, this.strLen)));
+        return;
+      case S_TOKEN:
+        this.token = dec.decode(b);
+        this.go(this.tagRet);
+        return;
+      case S_EXPECT_OTHER:
+        this.expectAt = this.offset;
+        this.tag(S_EXPECT_TOKEN);
+        return;
+      case S_EXPECT_TOKEN:
+        if (this.token !== this.expectWant) fail("unexpected-token", `expected '${this.expectWant}' in NAR, got ${JSON.stringify(this.token)}`, this.expectAt);
+        this.go(this.expectRet);
+        return;
+
+      // ---- the archive and its nodes
+      case S_MAGIC:
+        if (dec.decode(b) !== "nix-archive-1") fail("not-a-nar", "input is not a Nix archive (expected 'nix-archive-1')", 0);
+        this.inMagic = false;
+        this.path = [];
+        this.expect(T_OPEN, "(", S_OPEN);
+        return;
+      case S_OPEN:
+        this.expect(T_TYPE, "type", S_TYPE);
+        return;
+      case S_TYPE:
+        this.typeAt = this.offset;
+        this.accept(T_REGULAR, S_REGULAR, S_TYPE_OTHER);
+        return;
+      case S_TYPE_OTHER:
+        this.tag(S_TYPE_TOKEN);
+        return;
+      case S_TYPE_TOKEN:
+        if (this.token === "regular") this.go(S_REGULAR);
+        else if (this.token === "symlink") this.expect(T_TARGET, "target", S_TARGET_KW);
+        else if (this.token === "directory") {
+          if (this.path.length >= NAR_MAX_DEPTH) fail("too-deep", `NAR exceeds the maximum directory depth of ${NAR_MAX_DEPTH}`, this.typeAt);
+          events.directory(this.path);
+          this.dirs.push({ path: this.path, prev: undefined });
+          this.go(S_DIR_NEXT);
+        } else fail("unknown-type", `unknown NAR node type ${JSON.stringify(this.token)}`, this.typeAt);
+        return;
+
+      // ---- regular files
+      case S_REGULAR:
+        this.executable = false;
+        this.accept(T_CONTENTS, S_CONTENTS, S_REGULAR_OTHER);
+        return;
+      case S_REGULAR_OTHER:
+        this.tag(S_REGULAR_TOKEN);
+        return;
+      case S_REGULAR_TOKEN:
+        if (this.token === "executable") this.str(MAX_TAG, "executable marker", S_EXEC_MARKER);
+        else this.go(S_CONTENTS_TOKEN);
+        return;
+      case S_EXEC_MARKER:
+        if (b.length !== 0) fail("bad-executable", "NAR 'executable' marker must be empty", this.offset - 8);
+        this.executable = true;
+        this.tag(S_CONTENTS_TOKEN);
+        return;
+      case S_CONTENTS_TOKEN:
+        if (this.token !== "contents") fail("unexpected-token", `expected 'contents' in NAR, got ${JSON.stringify(this.token)}`, this.offset);
+        this.go(S_CONTENTS);
+        return;
+      case S_CONTENTS:
+        this.read(8, R_SIZE);
+        return;
+      case R_SIZE:
+        this.size = decodeInt(b, this.offset - 8);
+        events.regular(this.path, this.executable, this.size);
+        this.go(S_DATA);
+        return;
+      case S_DATA:
+        if (this.size === 0) {
+          events.endRegular();
+          this.expect(T_CLOSE, ")", S_END_NODE);
+          return;
         }
-        events.symlink(path, target);
-        yield* expect(T_CLOSE, ")");
+        this.piece = Math.min(this.size, CONTENT_CHUNK);
+        // The last piece comes with its padding.
+        this.read(this.piece === this.size ? this.piece + padOf(this.piece) : this.piece, R_CHUNK);
+        return;
+      case R_CHUNK:
+        if (b.length !== this.piece) {
+          checkPadding(b, this.piece, this.offset);
+          b = b.subarray(0, this.piece);
+        }
+        events.contents(b);
+        this.size -= this.piece;
+        this.go(S_DATA);
+        return;
+
+      // ---- symlinks
+      case S_TARGET_KW:
+        this.str(NAR_MAX_TARGET, "symlink target", S_TARGET);
+        return;
+      case S_TARGET:
+        if (b.length === 0 || b.includes(0)) fail("bad-target", "NAR symlink target is empty or contains NUL", this.offset);
+        events.symlink(this.path, b);
+        this.expect(T_CLOSE, ")", S_END_NODE);
+        return;
+
+      // ---- directories
+      case S_END_NODE:
+        // Back in the directory that holds the node: the entry's ")" next. The root: done.
+        if (this.dirs.length === 0) this.go(S_DONE);
+        else this.expect(T_CLOSE, ")", S_DIR_NEXT);
+        return;
+      case S_DIR_NEXT:
+        this.entryAt = this.offset;
+        this.accept(T_ENTRY, S_ENTRY, S_DIR_OTHER);
+        return;
+      case S_DIR_OTHER:
+        this.tag(S_DIR_TOKEN);
+        return;
+      case S_DIR_TOKEN:
+        if (this.token === ")") {
+          const d = this.dirs.pop()!;
+          events.endDirectory?.(d.path);
+          this.go(S_END_NODE);
+          return;
+        }
+        if (this.token !== "entry") fail("unexpected-token", `expected 'entry' or ')' in NAR, got ${JSON.stringify(this.token)}`, this.entryAt);
+        this.go(S_ENTRY);
+        return;
+      case S_ENTRY:
+        this.expect(T_OPEN, "(", S_ENTRY_OPEN);
+        return;
+      case S_ENTRY_OPEN:
+        this.expect(T_NAME, "name", S_ENTRY_NAME_KW);
+        return;
+      case S_ENTRY_NAME_KW:
+        this.nameAt = this.offset;
+        this.str(NAR_MAX_NAME, "NAR entry name", S_NAME);
+        return;
+      case S_NAME: {
+        const name = b;
+        const badName =
+          name.length === 0 ||
+          name.includes(0x2f) ||
+          name.includes(0) ||
+          (name.length === 1 && name[0] === 0x2e) ||
+          (name.length === 2 && name[0] === 0x2e && name[1] === 0x2e);
+        if (badName) fail("bad-name", `invalid file name ${show(name)} in NAR`, this.nameAt);
+        const d = this.dirs[this.dirs.length - 1]!;
+        if (d.prev !== undefined && compareBytes(d.prev, name) >= 0) {
+          fail("unsorted", `NAR directory is not sorted: ${show(name)} after ${show(d.prev)}`, this.nameAt);
+        }
+        d.prev = name;
+        this.expect(T_NODE, "node", S_NODE_KW);
         return;
       }
-      case "directory": {
-        if (path.length >= NAR_MAX_DEPTH) {
-          fail("too-deep", `NAR exceeds the maximum directory depth of ${NAR_MAX_DEPTH}`, at);
-        }
-        events.directory(path);
-        let prev: Uint8Array | undefined;
-        for (;;) {
-          const tat = offset;
-          if (!(yield* accept(T_ENTRY))) {
-            const t = yield* tag();
-            if (t === ")") {
-              events.endDirectory?.(path);
-              return;
-            }
-            if (t !== "entry") fail("unexpected-token", `expected 'entry' or ')' in NAR, got ${JSON.stringify(t)}`, tat);
-          }
-          yield* expect(T_OPEN, "(");
-          yield* expect(T_NAME, "name");
-          const nat = offset;
-          const name = yield* str(NAR_MAX_NAME, "NAR entry name");
-          const badName =
-            name.length === 0 ||
-            name.includes(0x2f) ||
-            name.includes(0) ||
-            (name.length === 1 && name[0] === 0x2e) ||
-            (name.length === 2 && name[0] === 0x2e && name[1] === 0x2e);
-          if (badName) fail("bad-name", `invalid file name ${show(name)} in NAR`, nat);
-          if (prev !== undefined && compareBytes(prev, name) >= 0) {
-            fail("unsorted", `NAR directory is not sorted: ${show(name)} after ${show(prev)}`, nat);
-          }
-          prev = name;
-          yield* expect(T_NODE, "node");
-          yield* node([...path, name]);
-          yield* expect(T_CLOSE, ")");
-        }
+      case S_NODE_KW: {
+        const d = this.dirs[this.dirs.length - 1]!;
+        this.path = [...d.path, d.prev!];
+        this.expect(T_OPEN, "(", S_OPEN);
+        return;
       }
+      case S_DONE:
+        // Unreachable (fast tokens are never longer than what may stand in their place); kept as a guard.
+        if (this.pending !== undefined) fail("trailing-data", "NAR parser read past the end of the NAR", this.offset);
+        this.done = true;
+        return;
       default:
-        fail("unknown-type", `unknown NAR node type ${JSON.stringify(type)}`, at);
+        throw new Error(`NAR parser: no step ${step}`);
     }
   }
-
-  // Whatever is not a NAR (a gzip file, 0 bytes, nix-archive-2) gets one clear error.
-  let magic: Uint8Array | undefined;
-  try {
-    magic = yield* str(MAX_TAG, "NAR magic");
-  } catch {
-    magic = undefined;
-  }
-  if (magic === undefined || dec.decode(magic) !== "nix-archive-1") {
-    fail("not-a-nar", "input is not a Nix archive (expected 'nix-archive-1')", 0);
-  }
-  yield* node([]);
-  // Unreachable (fast tokens are never longer than what may stand in their place); kept as a guard.
-  if (pending !== undefined) fail("trailing-data", "NAR parser read past the end of the NAR", offset);
 }
 
 /** Feed a parser from an in-memory NAR; trailing bytes are an error. */
 export function parseNarBuffer(nar: Uint8Array, events: NarEvents): void {
-  const p = parseNar(events);
+  const m = new NarMachine(events);
   let pos = 0;
-  let r = p.next();
-  while (!r.done) {
-    const n = r.value;
-    const chunk = nar.subarray(pos, Math.min(pos + n, nar.length));
+  while (!m.done) {
+    const chunk = nar.subarray(pos, Math.min(pos + m.want, nar.length));
     pos += chunk.length;
-    r = p.next(chunk);
+    m.feed(chunk);
   }
   if (pos !== nar.length) {
     throw new CairnError("E_NAR_FORMAT", `NAR has ${nar.length - pos} trailing bytes (at byte ${pos})`, {
@@ -269,14 +508,13 @@ export function parseNarFrom(
   events: NarEvents,
   onBytes?: (chunk: Uint8Array) => void,
 ): number {
-  const p = parseNar(events);
+  const m = new NarMachine(events);
   let size = 0;
-  let r = p.next();
-  while (!r.done) {
-    const chunk = read(r.value);
+  while (!m.done) {
+    const chunk = read(m.want);
     size += chunk.length;
     onBytes?.(chunk);
-    r = p.next(chunk);
+    m.feed(chunk);
   }
   return size;
 }
@@ -288,7 +526,7 @@ export function parseNarFrom(
  * error, as is an input that ends before it.
  */
 export class NarPushParser {
-  private readonly parser: NarParser;
+  private readonly parser: NarMachine;
   private want: number;
   private staged: Uint8Array = new Uint8Array(0);
   private have = 0;
@@ -298,10 +536,11 @@ export class NarPushParser {
 
   constructor(
     events: NarEvents,
+    /** Sees each pushed chunk once it has been consumed whole (not what an error stopped in). */
     private readonly onBytes?: (chunk: Uint8Array) => void,
   ) {
-    this.parser = parseNar(events);
-    this.want = this.step(undefined);
+    this.parser = new NarMachine(events);
+    this.want = this.parser.want;
   }
 
   /** Whether the NAR's last byte has been consumed. */
@@ -309,17 +548,11 @@ export class NarPushParser {
     return this.finished;
   }
 
-  private step(chunk: Uint8Array | undefined): number {
-    if (chunk !== undefined) {
-      this.size += chunk.length;
-      this.onBytes?.(chunk);
-    }
-    const r = chunk === undefined ? this.parser.next() : this.parser.next(chunk);
-    if (r.done) {
-      this.finished = true;
-      return 0;
-    }
-    return r.value;
+  private step(chunk: Uint8Array): number {
+    this.size += chunk.length;
+    this.parser.feed(chunk);
+    if (this.parser.done) this.finished = true;
+    return this.parser.want;
   }
 
   push(input: Uint8Array): void {
@@ -354,6 +587,8 @@ export class NarPushParser {
         this.want = this.step(this.staged.subarray(0, this.want));
       }
     }
+    // All of it was consumed: passed on in one piece (a token at a time cost more than the hashing).
+    if (chunk.length > 0) this.onBytes?.(chunk);
   }
 
   /** The input ended: the NAR must be complete. Returns its size. */
