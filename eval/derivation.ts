@@ -12,7 +12,7 @@ import { CairnError } from "../store/format/errors.js";
 import { HASH_SIZE, isHashAlgo, parseHash, parseHashAlgo, sha256Hex, storePathHashPart, type HashAlgo } from "../store/format/hash.js";
 import { checkName, nameError } from "../store/format/store-path.js";
 import { Context, type OriginTag, coerceToString, scanContext } from "./coerce.js";
-import { evalState, type EvalState, type MadeDerivation, type Origin } from "./state.js";
+import { evalState, type EvalState, type MadeDerivation } from "./state.js";
 import { toJson } from "./structured.js";
 import { MODULO, ORIGIN, type Derivation, type DerivationAttrs } from "./values.js";
 

@@ -13,7 +13,6 @@
 import fs from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
-import { CairnError } from "../store/format/index.js";
 import { GC_MARKER, type LocalStore } from "../store/local-store.js";
 import { isAlive, parseOwnerTag, selfId } from "../store/process-id.js";
 import { fsyncDirAsync } from "../store/syncfs.js";

@@ -12,7 +12,7 @@ import { diffManifests, type ClosureEntry, type ElementDiff } from "./diff.js";
 import { createGeneration, currentGeneration, deleteGeneration, getGeneration, listGenerations, switchGeneration } from "./generations.js";
 import { selectForDeletion, type DeleteSpec } from "./gen-spec.js";
 import { locked, type ProfileContext } from "./switch.js";
-import { emptyManifest, manifestPaths, type Manifest } from "./manifest.js";
+import { emptyManifest, type Manifest } from "./manifest.js";
 import { buildUserEnvironment, cachedInfo, readEnvManifest, type InfoCache } from "./user-env.js";
 
 export interface Current {

@@ -9,7 +9,6 @@ import fs from "node:fs";
 import { CairnError } from "../store/format/index.js";
 import { addTree, hashTree } from "../store/add-tree.js";
 import type { LocalStore } from "../store/local-store.js";
-import { selfId, ownerTag } from "../store/process-id.js";
 import { buildUnion, countEntries, unionTree, type DirEntry, type EnvPackage, type TreeReader } from "./buildenv.js";
 import { MANIFEST_FILE, fullName, manifestPaths, parseManifest, printManifest, type Manifest } from "./manifest.js";
 

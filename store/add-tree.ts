@@ -26,10 +26,9 @@ import {
   type TreeNode,
 } from "./format/index.js";
 import type { LocalStore, PathInfo } from "./local-store.js";
-import type { Claim } from "./db.js";
 import { FsSink } from "./fs-sink.js";
 import { fsyncDir } from "./syncfs.js";
-import { isAlive, ownerTag, selfId } from "./process-id.js";
+import { ownerTag } from "./process-id.js";
 import { removeTree } from "./remove-tree.js";
 
 export interface HashedTree {
@@ -53,7 +52,6 @@ export interface AddTreeOptions {
 }
 
 const SLASH = Buffer.from("/");
-const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
 /** The store path `tree` gets under `name` with `references` (nothing is written). */
 export function hashTree(store: LocalStore, name: string, tree: TreeNode, references: Iterable<string>): HashedTree {

@@ -2,7 +2,6 @@
 //          [--explain PATH] [--delete-older-than Nd]   (nix-store --gc, nix-collect-garbage)
 import type { Command } from "commander";
 import { CairnError } from "../../store/format/index.js";
-import type { LocalStore } from "../../store/local-store.js";
 import { analyse, collectGarbage, releaseGcMarker, takeGcMarker, type GcOptions } from "../../gc/collect.js";
 import { explain } from "../../gc/explain.js";
 import { deleteGenerationsOlderThan, parseOlderThan, type ProfileLocker } from "../../gc/generations.js";
