@@ -180,4 +180,7 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-process.exitCode = await main(process.argv.slice(2));
+// process.exit rather than a natural exit: Node then does not free the environment, where lmdb-js
+// would close the store's gate and, as its last user, destroy the lock's mutexes under a cairn
+// process opening the store at that moment (store/db.ts). Output is written synchronously.
+process.exit(await main(process.argv.slice(2)));

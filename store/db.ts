@@ -11,6 +11,15 @@
 // So opens and commits exclude each other through a second, empty environment ("gate") whose
 // write lock (a robust mutex: a killed holder releases it) is held around every open and every
 // write transaction of the store's DB. The gate never commits, so the bug cannot touch it.
+//
+// Closing. When a process closes an environment and finds (by an fcntl lock) that it is the last
+// one using it, LMDB destroys the lock file's mutexes. A process opening the environment in that
+// instant waits for the closer's lock, then takes a shared one and uses the destroyed mutexes:
+// every transaction it begins fails (EINVAL) and lmdb-js's open() throws "No transaction to
+// renew", leaving the half-open environment in the process. Upstream LMDB has the same window.
+// So the store's DB is closed holding the gate, like every open of it; and the gate is never
+// closed by cairn: it stays open for the life of the process (lmdb-js closes it when Node frees
+// the process's environment at a natural exit; the CLI ends with process.exit, which does not).
 import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -113,7 +122,9 @@ function openEnv(dir: string, maxDbs: number): RootDatabase {
     // cbor-x values (lmdb-js accepts encoding "cbor" but its types do not list it)
     return open({ path: dir, ...ENV_OPTIONS, maxDbs, encoder: { Encoder: CborEncoder } });
   } catch (e) {
-    throw new CairnError("E_DB", `cannot open database '${dir}': ${(e as Error).message}`, { path: dir });
+    const message = (e as Error).message;
+    if (message.includes("No transaction to renew")) throw brokenLock(dir);
+    throw new CairnError("E_DB", `cannot open database '${dir}': ${message}`, { path: dir });
   }
 }
 
@@ -127,14 +138,51 @@ function throughGate<T>(gate: RootDatabase, fn: () => T): T {
   return result!.value;
 }
 
-export function openStoreDb(dbDir: string, storeDir: string): StoreDb {
-  const gate = openEnv(path.join(dbDir, "gate"), 1);
-  try {
-    return throughGate(gate, () => openGated(dbDir, storeDir, gate));
-  } catch (e) {
-    void gate.close();
-    throw e;
+/** The gate of each DB this process opened, kept open until the process ends (see above). */
+const gates = new Map<string, RootDatabase>();
+
+function gateOf(dbDir: string): RootDatabase {
+  const dir = path.join(dbDir, "gate");
+  let gate = gates.get(dir);
+  if (gate === undefined) {
+    gate = openEnv(dir, 1);
+    // A gate opened in the instant its last user destroyed its mutexes would not exclude anything;
+    // lmdb-js then begins no transaction (a write transaction id of 0) instead of failing.
+    let txnId = 0;
+    gate.transactionSync(() => {
+      txnId = gate!.getWriteTxnId();
+      return ABORT;
+    });
+    if (txnId === 0) throw brokenLock(dir);
+    gates.set(dir, gate);
   }
+  return gate;
+}
+
+function brokenLock(dir: string): CairnError {
+  return new CairnError(
+    "E_DB",
+    `cannot open database '${dir}': another process closed it as this one opened it, and its lock is unusable until this process exits; nothing was written, run the command again`,
+    { path: dir },
+  );
+}
+
+/** The store's DBs open in this process, closed (holding their gates) if the process exits first. */
+const openDbs = new Set<StoreDb>();
+let closeAtExit = false;
+
+export function openStoreDb(dbDir: string, storeDir: string): StoreDb {
+  const gate = gateOf(dbDir);
+  const db = throughGate(gate, () => openGated(dbDir, storeDir, gate));
+  openDbs.add(db);
+  if (!closeAtExit) {
+    closeAtExit = true;
+    // Runs before Node frees the environment, where lmdb-js would close them without the gate.
+    process.on("exit", () => {
+      for (const d of openDbs) void d.close();
+    });
+  }
+  return db;
 }
 
 function openGated(dbDir: string, storeDir: string, gate: RootDatabase): StoreDb {
@@ -190,8 +238,9 @@ function openGated(dbDir: string, storeDir: string, gate: RootDatabase): StoreDb
     claims: sub<Claim>("claims"),
     meta: sub<MetaRecord>("meta"),
     close: async () => {
-      await env.close();
-      await gate.close();
+      if (!openDbs.delete(db)) return;
+      // Synchronous (no write is ever queued): the close is over when the gate is given back.
+      await throughGate(gate, () => env.close());
     },
   };
   // Pin the logical store dir: it is part of every hash, so a mismatch would corrupt everything.

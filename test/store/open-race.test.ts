@@ -49,3 +49,25 @@ it("5 writers committing while other processes open and close the DB 40 times ea
   expect(openerErrors).toEqual([]);
   expect(opens).toBeGreaterThanOrEqual(400);
 });
+
+it("one process opening the DB twice: both handles work, closing one (twice) leaves the other usable, reopening works", async () => {
+  const { openStoreDb } = await import("../../store/db.js");
+  const dir = path.join(work, "twice");
+  const a = openStoreDb(dir, "/nix/store");
+  const b = openStoreDb(dir, "/nix/store");
+  a.write(() => {
+    a.claims.put("x", { pid: 1, start: 2 });
+  });
+  b.fence();
+  expect(b.claims.get("x")).toEqual({ pid: 1, start: 2 });
+  await a.close();
+  await a.close();
+  b.write(() => {
+    b.claims.put("y", { pid: 3, start: 4 });
+  });
+  await b.close();
+  const c = openStoreDb(dir, "/nix/store");
+  expect(c.claims.get("x")).toEqual({ pid: 1, start: 2 });
+  expect(c.claims.get("y")).toEqual({ pid: 3, start: 4 });
+  await c.close();
+});
