@@ -44,7 +44,7 @@ export interface Context {
   withCancellation<T>(f: (signal: AbortSignal) => Promise<T>): Promise<T>;
 }
 
-export function resolveLayout(ctx: Context, opts: GlobalOptions): Layout {
+export function resolveLayout(ctx: Pick<Context, "env">, opts: GlobalOptions): Layout {
   const root =
     opts.root ??
     ctx.env.CAIRN_ROOT ??
@@ -54,7 +54,7 @@ export function resolveLayout(ctx: Context, opts: GlobalOptions): Layout {
 }
 
 /** Where type-stripped recipes are cached: $XDG_CACHE_HOME/cairn/recipes. */
-export function recipeCacheDir(ctx: Context): string {
+export function recipeCacheDir(ctx: Pick<Context, "env">): string {
   return path.join(ctx.env.XDG_CACHE_HOME ?? path.join(ctx.env.HOME ?? "/", ".cache"), "cairn", "recipes");
 }
 

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // The `cairn` command. The only module that reads process.argv/env and calls process.exit;
 // it maps error codes to exit statuses as Nix does and prints one line per failure.
+import path from "node:path";
 import type * as Commander from "commander";
-import type { Context } from "./context.js";
-import { prestartEvaluator } from "../eval/prestart.js";
+import type { Context, Env } from "./context.js";
+import { headStart, prestartEvaluator } from "../eval/prestart.js";
 
 // Commands that evaluate recipes start their evaluation thread first: it boots while this thread
 // loads the rest (its boot, then the evaluation, is what these commands wait for). So this module
@@ -11,14 +12,70 @@ import { prestartEvaluator } from "../eval/prestart.js";
 // imported below.
 const ARGS = process.argv.slice(2);
 const FIRST = ARGS.find((a) => !a.startsWith("-"));
-const INSTALLS_RECIPE = FIRST === "profile" && ARGS[1] === "install" && ARGS.some((a) => /\.[cm]?[jt]s$/.test(a));
-if (FIRST === "instantiate" || FIRST === "build" || INSTALLS_RECIPE) {
+const RECIPE = /\.[cm]?[jt]s$/;
+const INSTALLS_RECIPE = FIRST === "profile" && ARGS[1] === "install" && ARGS.some((a) => RECIPE.test(a));
+const EVALUATES = FIRST === "instantiate" || FIRST === "build" || INSTALLS_RECIPE;
+if (EVALUATES) {
   prestartEvaluator();
   // The store's modules load meanwhile (lmdb's in one synchronous stretch): then this thread is
   // free when the recipe's first path() call comes, which it answers before the store is open.
   import("../store/local-store.js").catch(() => {});
 }
-const [{ CairnError }, { err }] = await Promise.all([import("../store/format/errors.js"), import("./context.js")]);
+const [{ CairnError }, { err, resolveLayout, recipeCacheDir }] = await Promise.all([import("../store/format/errors.js"), import("./context.js")]);
+
+const ENV: Env = {
+  CAIRN_ROOT: process.env.CAIRN_ROOT,
+  CAIRN_STORE_DIR: process.env.CAIRN_STORE_DIR,
+  XDG_DATA_HOME: process.env.XDG_DATA_HOME,
+  XDG_CACHE_HOME: process.env.XDG_CACHE_HOME,
+  HOME: process.env.HOME,
+  CAIRN_MAX_JOBS: process.env.CAIRN_MAX_JOBS,
+  TERM: process.env.TERM,
+  CAIRN_TEST_GC_SYNC_1: process.env.CAIRN_TEST_GC_SYNC_1,
+  CAIRN_TEST_GC_SYNC_2: process.env.CAIRN_TEST_GC_SYNC_2,
+  CAIRN_TEST_GC_SYNC_3: process.env.CAIRN_TEST_GC_SYNC_3,
+  CAIRN_AUTO_OPTIMISE: process.env.CAIRN_AUTO_OPTIMISE,
+  CAIRN_SUBSTITUTERS: process.env.CAIRN_SUBSTITUTERS,
+  CAIRN_TRUSTED_PUBLIC_KEYS: process.env.CAIRN_TRUSTED_PUBLIC_KEYS,
+  SHELL: process.env.SHELL,
+  PATH: process.env.PATH,
+  CAIRN_TEST_ESP_FREE: process.env.CAIRN_TEST_ESP_FREE,
+};
+
+/**
+ * The evaluation `build FILE`, `instantiate FILE` or `profile install FILE` (recipe first, then
+ * options) will ask for, read off the command line before the command is loaded: the thread starts
+ * on it at once. Only a guess (eval/prestart.ts): a wrong one costs time, not correctness.
+ */
+function guessEvaluation(args: readonly string[]): void {
+  const at = args[0] === "profile" ? 2 : 1;
+  const file = args[at];
+  if (args[0] !== FIRST || file === undefined || !RECIPE.test(file)) return;
+  const attrs: string[] = [];
+  const opts: { root?: string; storeDir?: string } = {};
+  for (let i = at + 1; i < args.length; i++) {
+    const a = args[i]!;
+    const eq = a.startsWith("--") ? a.indexOf("=") : -1;
+    const key = eq > 0 ? a.slice(0, eq) : a;
+    if (key === "--" || key === "-h" || key === "--help") return;
+    if (key !== "-A" && key !== "--attr" && key !== "--root" && key !== "--store-dir") continue;
+    const value = eq > 0 ? a.slice(eq + 1) : args[++i];
+    if (value === undefined) return;
+    if (key === "--root") opts.root = value;
+    else if (key === "--store-dir") opts.storeDir = value;
+    else attrs.push(value);
+  }
+  try {
+    const ctx = { env: ENV };
+    // As the commands pass it on: build and instantiate as given, profile install absolute (it is
+    // recorded in the profile's manifest).
+    const passed = args[0] === "profile" ? path.resolve(file) : file;
+    headStart({ storeDir: resolveLayout(ctx, opts).storeDir, cacheDir: recipeCacheDir(ctx), file: passed, attrs });
+  } catch {
+    // An invalid store dir: the command says so.
+  }
+}
+if (EVALUATES) guessEvaluation(ARGS);
 
 // Required rather than imported: importing CommonJS from ESM starts a lexer over it (~20 ms of
 // start-up for every command). Loaded in main(), after the fast paths that do without it.
@@ -105,30 +162,12 @@ function oneLine(s: string): string {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const env = process.env;
   let command = "cairn";
   let commander: typeof Commander | undefined;
   try {
     const ctx: Context = {
-      env: {
-        CAIRN_ROOT: env.CAIRN_ROOT,
-        CAIRN_STORE_DIR: env.CAIRN_STORE_DIR,
-        XDG_DATA_HOME: env.XDG_DATA_HOME,
-        XDG_CACHE_HOME: env.XDG_CACHE_HOME,
-        HOME: env.HOME,
-        CAIRN_MAX_JOBS: env.CAIRN_MAX_JOBS,
-        TERM: env.TERM,
-        CAIRN_TEST_GC_SYNC_1: env.CAIRN_TEST_GC_SYNC_1,
-        CAIRN_TEST_GC_SYNC_2: env.CAIRN_TEST_GC_SYNC_2,
-        CAIRN_TEST_GC_SYNC_3: env.CAIRN_TEST_GC_SYNC_3,
-        CAIRN_AUTO_OPTIMISE: env.CAIRN_AUTO_OPTIMISE,
-        CAIRN_SUBSTITUTERS: env.CAIRN_SUBSTITUTERS,
-        CAIRN_TRUSTED_PUBLIC_KEYS: env.CAIRN_TRUSTED_PUBLIC_KEYS,
-        SHELL: env.SHELL,
-        PATH: env.PATH,
-        CAIRN_TEST_ESP_FREE: env.CAIRN_TEST_ESP_FREE,
-      },
-      hooks: { crash: crashHook(env.CAIRN_CRASH_AT) },
+      env: ENV,
+      hooks: { crash: crashHook(process.env.CAIRN_CRASH_AT) },
       // Getters: process.stdout makes a stream (and may load net/tty) on first use.
       get stdoutIsTTY() {
         return !!process.stdout.isTTY;
@@ -169,7 +208,7 @@ async function main(argv: string[]): Promise<number> {
       err(`cairn: ${command === "cairn" ? "usage" : command}: ${oneLine(e.message.replace(/^error: /, ""))}\n`);
       return 1;
     }
-    if (env.CAIRN_DEBUG) err(`${(e as Error).stack}\n`);
+    if (process.env.CAIRN_DEBUG) err(`${(e as Error).stack}\n`);
     if (e instanceof CairnError) {
       err(`cairn: ${command}: ${oneLine(e.message)}\n`);
       const status = e.data.exitStatus;

@@ -2,7 +2,7 @@
 // --experimental-vm-modules for eval/linker.ts) while this thread opens the store; path() calls
 // from recipes are served here, against the store the caller attaches.
 import { MessageChannel, type Worker } from "node:worker_threads";
-import { takeEvaluationThread } from "./prestart.js";
+import { takeEvaluationThread, type EvaluationThread, type StartedHead } from "./prestart.js";
 import {
   deserializeError,
   serializeError,
@@ -29,9 +29,11 @@ type Call = { op: "addPath"; args: Parameters<EvalStore["addPath"]> };
 export type EarlyPaths = (...args: Parameters<EvalStore["addPath"]>) => string | undefined;
 
 export class Evaluator {
-  private readonly worker: Worker;
-  private readonly channel = new MessageChannel();
-  private readonly flag = new Int32Array(new SharedArrayBuffer(8));
+  private worker!: Worker;
+  private channel!: MessageChannel;
+  private flag!: Int32Array;
+  /** The request the thread was given before this took it over (id 1), until evaluate() claims it. */
+  private head: StartedHead | undefined;
   private readonly pending = new Map<number, Pending>();
   private readonly streams = new Map<number, (made: TextObject[]) => boolean>();
   private readonly calls: Call[] = [];
@@ -41,28 +43,71 @@ export class Evaluator {
   private failed: Error | undefined;
 
   /** Start the evaluation thread now, or take the prestarted one (it loads while the caller opens the store). */
-  constructor(readonly storeDir: string, cacheDir: string) {
-    this.worker = takeEvaluationThread();
+  constructor(
+    readonly storeDir: string,
+    private readonly cacheDir: string,
+  ) {
+    this.start(takeEvaluationThread(storeDir, cacheDir));
+  }
+
+  private start(t: EvaluationThread): void {
+    this.worker = t.worker;
     this.worker.ref();
-    const init: WorkerInit = { kind: "init", storeDir, cacheDir, rpc: this.channel.port2, flag: this.flag.buffer as SharedArrayBuffer };
-    this.worker.postMessage(init, [this.channel.port2]);
-    this.worker.on("message", (r: EvalReply) => {
-      if ("made" in r) {
-        if (this.streams.get(r.id)?.(unpackTexts(r.made)) === false) this.stopStreaming();
-        return;
-      }
-      this.streams.delete(r.id);
-      const p = this.pending.get(r.id);
-      this.pending.delete(r.id);
-      if (r.ok) p?.resolve(r.value);
-      else p?.reject(deserializeError(r.error));
-    });
+    this.head = t.head;
+    if (t.head !== undefined) {
+      this.channel = t.head.channel;
+      this.flag = t.head.flag;
+      this.nextId = 2;
+    } else {
+      this.channel = new MessageChannel();
+      this.flag = new Int32Array(new SharedArrayBuffer(8));
+      const init: WorkerInit = { kind: "init", storeDir: this.storeDir, cacheDir: this.cacheDir, rpc: this.channel.port2, flag: this.flag.buffer as SharedArrayBuffer };
+      this.worker.postMessage(init, [this.channel.port2]);
+    }
+    this.worker.on("message", (r: EvalReply) => this.receive(r));
     this.worker.on("error", (e) => this.fail(e));
     this.worker.on("exit", (code) => this.fail(new Error(`the evaluation thread ended (exit code ${code})`)));
+    t.head?.release();
     this.channel.port1.on("message", (c: Call) => {
       this.calls.push(c);
       this.serve();
     });
+  }
+
+  private receive(r: EvalReply): void {
+    // The head start's messages wait for evaluate() to claim them.
+    if (this.head !== undefined && r.id === 1) {
+      this.head.early.push(r);
+      return;
+    }
+    if ("made" in r) {
+      if (this.streams.get(r.id)?.(unpackTexts(r.made)) === false) this.stopStreaming();
+      return;
+    }
+    this.streams.delete(r.id);
+    const p = this.pending.get(r.id);
+    this.pending.delete(r.id);
+    if (r.ok) p?.resolve(r.value);
+    else p?.reject(deserializeError(r.error));
+  }
+
+  /**
+   * Claim the head start if it asked for exactly this evaluation (then its answers so far are
+   * replayed); otherwise the thread is busy with something else and is replaced by a new one.
+   */
+  private claimHead(file: string, attrs: readonly string[], stream: boolean): number | undefined {
+    const h = this.head;
+    if (h === undefined) return undefined;
+    this.head = undefined;
+    const same = file === h.file && stream === h.stream && attrs.length === h.attrs.length && attrs.every((a, i) => a === h.attrs[i]);
+    if (same) return 1;
+    this.worker.removeAllListeners();
+    this.channel.port1.close();
+    this.calls.length = 0; // the old thread's path() calls: a reply would reach the new one
+    void this.worker.terminate();
+    this.nextId = 1;
+    this.start({ worker: takeEvaluationThread(this.storeDir, this.cacheDir).worker });
+    return undefined;
   }
 
   /** The store path() copies into; calls wait until it is attached (or `early` answers them). */
@@ -100,13 +145,19 @@ export class Evaluator {
     this.pending.clear();
   }
 
-  private request<T>(req: EvalRequest extends infer R ? (R extends unknown ? Omit<R, "id"> : never) : never, onMade?: (made: TextObject[]) => boolean): Promise<T> {
+  /** Send `req`, or with `claimed` take over the head start's request of that id instead. */
+  private request<T>(
+    req: EvalRequest extends infer R ? (R extends unknown ? Omit<R, "id"> : never) : never,
+    onMade?: (made: TextObject[]) => boolean,
+    claimed?: { id: number; early: unknown[] },
+  ): Promise<T> {
     if (this.failed !== undefined) return Promise.reject(this.failed);
-    const id = this.nextId++;
+    const id = claimed?.id ?? this.nextId++;
     if (onMade !== undefined) this.streams.set(id, onMade);
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.worker.postMessage({ ...req, id } as EvalRequest);
+      if (claimed === undefined) this.worker.postMessage({ ...req, id } as EvalRequest);
+      else for (const r of claimed.early.splice(0)) this.receive(r as EvalReply);
     });
   }
 
@@ -116,8 +167,15 @@ export class Evaluator {
    * until it returns false.
    */
   async evaluate(file: string, attrs: readonly string[], onMade?: (made: TextObject[]) => boolean): Promise<Evaluation> {
-    Atomics.store(this.flag, 1, 0);
-    const r = await this.request<Evaluation<Selection>>({ kind: "evaluate", file, attrs: [...attrs], stream: onMade !== undefined }, onMade);
+    const stream = onMade !== undefined;
+    const head = this.head;
+    const claimed = this.claimHead(file, attrs, stream);
+    if (claimed === undefined) Atomics.store(this.flag, 1, 0);
+    const r = await this.request<Evaluation<Selection>>(
+      { kind: "evaluate", file, attrs: [...attrs], stream },
+      onMade,
+      claimed !== undefined ? { id: claimed, early: head!.early } : undefined,
+    );
     const s = r.selected;
     const selected = s.attr.map((attr, i) => {
       const drv: SelectedDerivation = {

@@ -1,7 +1,8 @@
 // Starting the evaluation thread (eval/worker.ts). Kept apart from eval/evaluator.ts, with nothing
 // to load but node:worker_threads, so that cli/main.ts can start the thread before it has loaded
 // anything else: the thread boots (~70 ms) while the main thread loads the command.
-import { Worker } from "node:worker_threads";
+import { MessageChannel, Worker } from "node:worker_threads";
+import type { EvalRequest, WorkerInit } from "./protocol.js";
 
 function spawnWorker(): Worker {
   return new Worker(new URL("./worker.js", import.meta.url), {
@@ -12,18 +13,88 @@ function spawnWorker(): Worker {
   });
 }
 
-let prestarted: Worker | undefined;
+/**
+ * The evaluation cli/main.ts expects from its command line, sent to the thread before the command
+ * has loaded: the thread evaluates while this one loads the command and opens the store. Only a
+ * guess: the Evaluator takes it over only if its store dir, cache dir and then its first request
+ * are the same, and starts a new thread otherwise.
+ */
+export interface HeadStart {
+  storeDir: string;
+  cacheDir: string;
+  /** As the command passes it on (it names the file in messages). */
+  file: string;
+  attrs: string[];
+}
+
+/** The thread's init and first request (id 1), sent; what it answered so far, kept. */
+export interface StartedHead extends HeadStart {
+  readonly channel: MessageChannel;
+  readonly flag: Int32Array;
+  readonly stream: boolean;
+  /** Messages from the thread before the Evaluator listens. */
+  readonly early: unknown[];
+  /** The thread ended before it was taken over. */
+  ended: boolean;
+  /** Stop keeping messages (the Evaluator listens from now on). */
+  release(): void;
+}
+
+export interface EvaluationThread {
+  worker: Worker;
+  head?: StartedHead;
+}
+
+let prestarted: EvaluationThread | undefined;
 
 /** Start the evaluation thread now, for an Evaluator made later. Unused, it does not keep the process alive. */
 export function prestartEvaluator(): void {
   if (prestarted !== undefined) return;
-  prestarted = spawnWorker();
-  prestarted.unref();
+  prestarted = { worker: spawnWorker() };
+  prestarted.worker.unref();
 }
 
-/** The prestarted thread, or a new one. */
-export function takeEvaluationThread(): Worker {
-  const w = prestarted ?? spawnWorker();
+/** Give the prestarted thread its first evaluation now (see HeadStart). */
+export function headStart(h: HeadStart): void {
+  if (prestarted === undefined || prestarted.head !== undefined) return;
+  const worker = prestarted.worker;
+  const channel = new MessageChannel();
+  const flag = new Int32Array(new SharedArrayBuffer(8));
+  const early: unknown[] = [];
+  const keep = (m: unknown) => early.push(m);
+  const ended = () => (head.ended = true);
+  const head: StartedHead = {
+    ...h,
+    channel,
+    flag,
+    stream: h.attrs.length === 0, // as cli/evaluate.ts asks
+    early,
+    ended: false,
+    release: () => {
+      worker.off("message", keep);
+      worker.off("exit", ended);
+    },
+  };
+  worker.on("message", keep);
+  worker.once("exit", ended);
+  const init: WorkerInit = { kind: "init", storeDir: h.storeDir, cacheDir: h.cacheDir, rpc: channel.port2, flag: flag.buffer as SharedArrayBuffer };
+  worker.postMessage(init, [channel.port2]);
+  worker.postMessage({ kind: "evaluate", id: 1, file: h.file, attrs: h.attrs, stream: head.stream } satisfies EvalRequest);
+  prestarted.head = head;
+}
+
+/**
+ * The prestarted thread, or a new one. A thread given a head start for another store dir or
+ * cache dir (or that has ended) is dropped for a new one.
+ */
+export function takeEvaluationThread(storeDir: string, cacheDir: string): EvaluationThread {
+  const t = prestarted ?? { worker: spawnWorker() };
   prestarted = undefined;
-  return w;
+  const h = t.head;
+  if (h !== undefined && (h.ended || h.storeDir !== storeDir || h.cacheDir !== cacheDir)) {
+    h.release();
+    void t.worker.terminate();
+    return { worker: spawnWorker() };
+  }
+  return t;
 }

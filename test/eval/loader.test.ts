@@ -43,6 +43,25 @@ describe("recipe modules", () => {
     expect(run(f)).toMatchObject({ status: 0, out: first.out, stderr: "" });
   });
 
+  it("the evaluation cli/main.ts starts from the command line before the command loads: a wrong guess is redone, the answer is the same", () => {
+    // path() is answered by this thread: the thread started early calls it before the command has loaded.
+    const f = write(
+      "guess.ts",
+      'import { path } from "cairn";\nimport { mk } from "./lib.js";\nconst d = path("./data");\nexport default { a: mk("guess-a"), b: { c: derivation({ name: "guess-c", system: "x86_64-linux", builder: "/bin/sh", d }) } };\nimport { derivation } from "cairn";\n',
+    );
+    const want = run(f, ["-A", "b.c"]);
+    expect(want.status, want.stderr).toBe(0);
+    expect(want.out).toMatch(/^\S+-guess-c\.drv\n$/);
+    // Guessed right (relative file, --attr=), guessed wrong (-Ab.c is not read as an attribute,
+    // --store-dir spelled as its own value), not guessed (options before the file).
+    for (const args of [["guess.ts", "--attr=b.c"], [f, "-Ab.c"], [f, "-A", "b.c", "--store-dir", path.join(work, "root/store")], ["-A", "b.c", f]]) {
+      const r = cairn(["instantiate", ...args, "--root", path.join(work, "root")], { env: { XDG_CACHE_HOME: path.join(work, "cache"), CAIRN_ROOT: undefined }, cwd: work });
+      expect(r, args.join(" ")).toMatchObject({ status: 0, out: want.out, stderr: "" });
+    }
+    // Without -A: the default export's derivations (not nested ones), streamed as they are made.
+    expect(run(f)).toMatchObject({ status: 0, out: expect.stringMatching(/^\S+-guess-a\.drv\n$/) });
+  });
+
   it("import.meta: url, dirname, filename and resolve name the recipe's own place", () => {
     const f = write(
       "sub/where.ts",
