@@ -1,8 +1,8 @@
 // The main thread's side of evaluation: a worker thread evaluates recipes (eval/worker.ts, with
 // --experimental-vm-modules for eval/linker.ts) while this thread opens the store; path() calls
 // from recipes are served here, against the store the caller attaches.
-import { MessageChannel, type Worker } from "node:worker_threads";
-import { takeEvaluationThread, type EvaluationThread, type StartedHead } from "./prestart.js";
+import type { MessageChannel, Worker } from "node:worker_threads";
+import { HEAD_ID, initThread, takeEvaluationThread, type EvaluationThread, type StartedHead } from "./prestart.js";
 import {
   deserializeError,
   serializeError,
@@ -11,7 +11,6 @@ import {
   type Evaluation,
   type Selection,
   type SelectedDerivation,
-  type WorkerInit,
 } from "./protocol.js";
 import { unpackTexts, type ClosureEntry, type PackedTexts, type TextObject } from "./instantiate.js";
 import type { EvalStore } from "./state.js";
@@ -32,7 +31,7 @@ export class Evaluator {
   private worker!: Worker;
   private channel!: MessageChannel;
   private flag!: Int32Array;
-  /** The request the thread was given before this took it over (id 1), until evaluate() claims it. */
+  /** The request the thread was given before this took it over (HEAD_ID), until evaluate() claims it. */
   private head: StartedHead | undefined;
   private readonly pending = new Map<number, Pending>();
   private readonly streams = new Map<number, (made: TextObject[]) => boolean>();
@@ -54,16 +53,8 @@ export class Evaluator {
     this.worker = t.worker;
     this.worker.ref();
     this.head = t.head;
-    if (t.head !== undefined) {
-      this.channel = t.head.channel;
-      this.flag = t.head.flag;
-      this.nextId = 2;
-    } else {
-      this.channel = new MessageChannel();
-      this.flag = new Int32Array(new SharedArrayBuffer(8));
-      const init: WorkerInit = { kind: "init", storeDir: this.storeDir, cacheDir: this.cacheDir, rpc: this.channel.port2, flag: this.flag.buffer as SharedArrayBuffer };
-      this.worker.postMessage(init, [this.channel.port2]);
-    }
+    ({ channel: this.channel, flag: this.flag } = t.head ?? initThread(this.worker, this.storeDir, this.cacheDir));
+    this.nextId = HEAD_ID + 1;
     this.worker.on("message", (r: EvalReply) => this.receive(r));
     this.worker.on("error", (e) => this.fail(e));
     this.worker.on("exit", (code) => this.fail(new Error(`the evaluation thread ended (exit code ${code})`)));
@@ -76,7 +67,7 @@ export class Evaluator {
 
   private receive(r: EvalReply): void {
     // The head start's messages wait for evaluate() to claim them.
-    if (this.head !== undefined && r.id === 1) {
+    if (this.head !== undefined && r.id === HEAD_ID) {
       this.head.early.push(r);
       return;
     }
@@ -92,21 +83,19 @@ export class Evaluator {
   }
 
   /**
-   * Claim the head start if it asked for exactly this evaluation (then its answers so far are
-   * replayed); otherwise the thread is busy with something else and is replaced by a new one.
+   * Claim the head start if it asked for exactly this evaluation: its answers so far, to replay.
+   * Otherwise the thread is busy with something else and is replaced by a new one.
    */
-  private claimHead(file: string, attrs: readonly string[], stream: boolean): number | undefined {
+  private claimHead(file: string, attrs: readonly string[], stream: boolean): unknown[] | undefined {
     const h = this.head;
     if (h === undefined) return undefined;
     this.head = undefined;
-    const same = file === h.file && stream === h.stream && attrs.length === h.attrs.length && attrs.every((a, i) => a === h.attrs[i]);
-    if (same) return 1;
+    if (file === h.file && stream === h.stream && attrs.length === h.attrs.length && attrs.every((a, i) => a === h.attrs[i])) return h.early;
     this.worker.removeAllListeners();
     this.channel.port1.close();
     this.calls.length = 0; // the old thread's path() calls: a reply would reach the new one
     void this.worker.terminate();
-    this.nextId = 1;
-    this.start({ worker: takeEvaluationThread(this.storeDir, this.cacheDir).worker });
+    this.start(takeEvaluationThread(this.storeDir, this.cacheDir));
     return undefined;
   }
 
@@ -145,19 +134,19 @@ export class Evaluator {
     this.pending.clear();
   }
 
-  /** Send `req`, or with `claimed` take over the head start's request of that id instead. */
+  /** Send `req`; or, given the head start's answers so far (`claimed`), take over its request. */
   private request<T>(
     req: EvalRequest extends infer R ? (R extends unknown ? Omit<R, "id"> : never) : never,
     onMade?: (made: TextObject[]) => boolean,
-    claimed?: { id: number; early: unknown[] },
+    claimed?: unknown[],
   ): Promise<T> {
     if (this.failed !== undefined) return Promise.reject(this.failed);
-    const id = claimed?.id ?? this.nextId++;
+    const id = claimed !== undefined ? HEAD_ID : this.nextId++;
     if (onMade !== undefined) this.streams.set(id, onMade);
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
       if (claimed === undefined) this.worker.postMessage({ ...req, id } as EvalRequest);
-      else for (const r of claimed.early.splice(0)) this.receive(r as EvalReply);
+      else for (const r of claimed.splice(0)) this.receive(r as EvalReply);
     });
   }
 
@@ -168,14 +157,9 @@ export class Evaluator {
    */
   async evaluate(file: string, attrs: readonly string[], onMade?: (made: TextObject[]) => boolean): Promise<Evaluation> {
     const stream = onMade !== undefined;
-    const head = this.head;
     const claimed = this.claimHead(file, attrs, stream);
     if (claimed === undefined) Atomics.store(this.flag, 1, 0);
-    const r = await this.request<Evaluation<Selection>>(
-      { kind: "evaluate", file, attrs: [...attrs], stream },
-      onMade,
-      claimed !== undefined ? { id: claimed, early: head!.early } : undefined,
-    );
+    const r = await this.request<Evaluation<Selection>>({ kind: "evaluate", file, attrs: [...attrs], stream }, onMade, claimed);
     const s = r.selected;
     const selected = s.attr.map((attr, i) => {
       const drv: SelectedDerivation = {

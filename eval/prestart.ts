@@ -27,7 +27,19 @@ export interface HeadStart {
   attrs: string[];
 }
 
-/** The thread's init and first request (id 1), sent; what it answered so far, kept. */
+/** The id of the head start's request. */
+export const HEAD_ID = 1;
+
+/** Send a new thread its init: the channel for its path() calls and the flags (see WorkerInit). */
+export function initThread(worker: Worker, storeDir: string, cacheDir: string): { channel: MessageChannel; flag: Int32Array } {
+  const channel = new MessageChannel();
+  const flag = new Int32Array(new SharedArrayBuffer(8));
+  const init: WorkerInit = { kind: "init", storeDir, cacheDir, rpc: channel.port2, flag: flag.buffer as SharedArrayBuffer };
+  worker.postMessage(init, [channel.port2]);
+  return { channel, flag };
+}
+
+/** The thread's init and first request (HEAD_ID), sent; what it answered so far, kept. */
 export interface StartedHead extends HeadStart {
   readonly channel: MessageChannel;
   readonly flag: Int32Array;
@@ -58,8 +70,7 @@ export function prestartEvaluator(): void {
 export function headStart(h: HeadStart): void {
   if (prestarted === undefined || prestarted.head !== undefined) return;
   const worker = prestarted.worker;
-  const channel = new MessageChannel();
-  const flag = new Int32Array(new SharedArrayBuffer(8));
+  const { channel, flag } = initThread(worker, h.storeDir, h.cacheDir);
   const early: unknown[] = [];
   const keep = (m: unknown) => early.push(m);
   const ended = () => (head.ended = true);
@@ -77,9 +88,7 @@ export function headStart(h: HeadStart): void {
   };
   worker.on("message", keep);
   worker.once("exit", ended);
-  const init: WorkerInit = { kind: "init", storeDir: h.storeDir, cacheDir: h.cacheDir, rpc: channel.port2, flag: flag.buffer as SharedArrayBuffer };
-  worker.postMessage(init, [channel.port2]);
-  worker.postMessage({ kind: "evaluate", id: 1, file: h.file, attrs: h.attrs, stream: head.stream } satisfies EvalRequest);
+  worker.postMessage({ kind: "evaluate", id: HEAD_ID, file: h.file, attrs: h.attrs, stream: head.stream } satisfies EvalRequest);
   prestarted.head = head;
 }
 

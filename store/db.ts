@@ -148,12 +148,8 @@ function gateOf(dbDir: string): RootDatabase {
     gate = openEnv(dir, 1);
     // A gate opened in the instant its last user destroyed its mutexes would not exclude anything;
     // lmdb-js then begins no transaction (a write transaction id of 0) instead of failing.
-    let txnId = 0;
-    gate.transactionSync(() => {
-      txnId = gate!.getWriteTxnId();
-      return ABORT;
-    });
-    if (txnId === 0) throw brokenLock(dir);
+    const g = gate;
+    if (throughGate(g, () => g.getWriteTxnId()) === 0) throw brokenLock(dir);
     gates.set(dir, gate);
   }
   return gate;
