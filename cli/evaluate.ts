@@ -27,7 +27,7 @@ export async function instantiate(ev: Evaluator, opening: PromiseLike<LocalStore
   let staging: TextStaging | undefined;
   const early: TextObject[][] = [];
   const stage = (made: TextObject[]) => (staging ? staging.add(made) > 0 : (early.push(made), true));
-  const sources = new RecipeSources(ev.storeDir);
+  const sources = recipeSources(ev.storeDir);
   ev.answerEarly((source, opts) => sources.early(source, opts));
   const evaluation = ev.evaluate(file, attrs, attrs.length > 0 ? undefined : stage);
   evaluation.catch(() => {}); // handled below, after the store is open
@@ -81,6 +81,18 @@ export async function instantiate(ev: Evaluator, opening: PromiseLike<LocalStore
  * hashed gets its path at once (the evaluation need not wait for the store); attach() then roots
  * those paths and adds any not valid, before anything the evaluation made is registered.
  */
+const sourcesByStoreDir = new Map<string, RecipeSources>();
+
+/**
+ * The process's RecipeSources for a store dir: whoever answered a path() call early (cli/main.ts
+ * for the head start, or instantiate) leaves the path owed in the one instance that attaches.
+ */
+export function recipeSources(storeDir: string): RecipeSources {
+  let s = sourcesByStoreDir.get(storeDir);
+  if (s === undefined) sourcesByStoreDir.set(storeDir, (s = new RecipeSources(storeDir)));
+  return s;
+}
+
 export class RecipeSources {
   private readonly owed: { source: string; opts: AddPathOptions; path: string }[] = [];
 

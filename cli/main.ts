@@ -4,7 +4,8 @@
 import path from "node:path";
 import type * as Commander from "commander";
 import type { Context, Env } from "./context.js";
-import { headStart, prestartEvaluator } from "../eval/prestart.js";
+import { answerHeadEarly, headStart, prestartEvaluator } from "../eval/prestart.js";
+import { guessEvaluation } from "./guess.js";
 
 // Commands that evaluate recipes start their evaluation thread first: it boots while this thread
 // loads the rest (its boot, then the evaluation, is what these commands wait for). So this module
@@ -42,40 +43,27 @@ const ENV: Env = {
   CAIRN_TEST_ESP_FREE: process.env.CAIRN_TEST_ESP_FREE,
 };
 
-/**
- * The evaluation `build FILE`, `instantiate FILE` or `profile install FILE` (recipe first, then
- * options) will ask for, read off the command line before the command is loaded: the thread starts
- * on it at once. Only a guess (eval/prestart.ts): a wrong one costs time, not correctness.
- */
-function guessEvaluation(args: readonly string[]): void {
-  const at = args[0] === "profile" ? 2 : 1;
-  const file = args[at];
-  if (args[0] !== FIRST || file === undefined || !RECIPE.test(file)) return;
-  const attrs: string[] = [];
-  const opts: { root?: string; storeDir?: string } = {};
-  for (let i = at + 1; i < args.length; i++) {
-    const a = args[i]!;
-    const eq = a.startsWith("--") ? a.indexOf("=") : -1;
-    const key = eq > 0 ? a.slice(0, eq) : a;
-    if (key === "--" || key === "-h" || key === "--help") return;
-    if (key !== "-A" && key !== "--attr" && key !== "--root" && key !== "--store-dir") continue;
-    const value = eq > 0 ? a.slice(eq + 1) : args[++i];
-    if (value === undefined) return;
-    if (key === "--root") opts.root = value;
-    else if (key === "--store-dir") opts.storeDir = value;
-    else attrs.push(value);
-  }
+// The evaluation the command will ask for, read off the command line (cli/guess.ts): the thread
+// starts on it at once. A wrong guess costs time, not correctness (eval/prestart.ts).
+const GUESS = EVALUATES ? guessEvaluation(ARGS) : undefined;
+if (GUESS !== undefined) {
   try {
     const ctx = { env: ENV };
     // As the commands pass it on: build and instantiate as given, profile install absolute (it is
     // recorded in the profile's manifest).
-    const passed = args[0] === "profile" ? path.resolve(file) : file;
-    headStart({ storeDir: resolveLayout(ctx, opts).storeDir, cacheDir: recipeCacheDir(ctx), file: passed, attrs });
+    const file = GUESS.command === "profile install" ? path.resolve(GUESS.file) : GUESS.file;
+    const { storeDir } = resolveLayout(ctx, GUESS);
+    headStart({ storeDir, cacheDir: recipeCacheDir(ctx), file, attrs: GUESS.attrs });
+    // A recipe's first path() call is answered as soon as the hashing code has loaded, not when
+    // the command gets to it.
+    import("./evaluate.js").then(({ recipeSources }) => {
+      const sources = recipeSources(storeDir);
+      answerHeadEarly((source, opts) => sources.early(source, opts));
+    }, () => {});
   } catch {
     // An invalid store dir: the command says so.
   }
 }
-if (EVALUATES) guessEvaluation(ARGS);
 
 // Required rather than imported: importing CommonJS from ESM starts a lexer over it (~20 ms of
 // start-up for every command). Loaded in main(), after the fast paths that do without it.

@@ -2,11 +2,13 @@
 // --experimental-vm-modules for eval/linker.ts) while this thread opens the store; path() calls
 // from recipes are served here, against the store the caller attaches.
 import type { MessageChannel, Worker } from "node:worker_threads";
-import { HEAD_ID, initThread, takeEvaluationThread, type EvaluationThread, type StartedHead } from "./prestart.js";
+import { HEAD_ID, initThread, replyToCall, takeEvaluationThread, type EarlyPaths, type EvaluationThread, type StartedHead } from "./prestart.js";
 import {
   deserializeError,
   serializeError,
+  type CallReply,
   type EvalReply,
+  type PathCall,
   type EvalRequest,
   type Evaluation,
   type Selection,
@@ -19,13 +21,8 @@ export type { Evaluation, SelectedDerivation } from "./protocol.js";
 export type { TextObject } from "./instantiate.js";
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
-type Call = { op: "addPath"; args: Parameters<EvalStore["addPath"]> };
 
-/**
- * A path() call's answer before the store is open, or undefined to wait for it: the caller then
- * owes the evaluation that path in the store before anything it made is registered.
- */
-export type EarlyPaths = (...args: Parameters<EvalStore["addPath"]>) => string | undefined;
+export type { EarlyPaths } from "./prestart.js";
 
 export class Evaluator {
   private worker!: Worker;
@@ -35,7 +32,7 @@ export class Evaluator {
   private head: StartedHead | undefined;
   private readonly pending = new Map<number, Pending>();
   private readonly streams = new Map<number, (made: TextObject[]) => boolean>();
-  private readonly calls: Call[] = [];
+  private calls: PathCall[] = [];
   private store: EvalStore | undefined;
   private early: EarlyPaths | undefined;
   private nextId = 1;
@@ -59,7 +56,10 @@ export class Evaluator {
     this.worker.on("error", (e) => this.fail(e));
     this.worker.on("exit", (code) => this.fail(new Error(`the evaluation thread ended (exit code ${code})`)));
     t.head?.release();
-    this.channel.port1.on("message", (c: Call) => {
+    // The head start's unanswered path() calls, and who answered the others meanwhile.
+    this.calls = t.head?.calls ?? [];
+    this.early ??= t.head?.earlyPaths;
+    this.channel.port1.on("message", (c: PathCall) => {
       this.calls.push(c);
       this.serve();
     });
@@ -93,7 +93,7 @@ export class Evaluator {
     if (file === h.file && stream === h.stream && attrs.length === h.attrs.length && attrs.every((a, i) => a === h.attrs[i])) return h.early;
     this.worker.removeAllListeners();
     this.channel.port1.close();
-    this.calls.length = 0; // the old thread's path() calls: a reply would reach the new one
+    this.calls = []; // the old thread's path() calls: a reply would reach the new one
     void this.worker.terminate();
     this.start(takeEvaluationThread(this.storeDir, this.cacheDir));
     return undefined;
@@ -113,7 +113,7 @@ export class Evaluator {
 
   private serve(): void {
     for (let c = this.calls[0]; c !== undefined; c = this.calls[0]) {
-      let reply;
+      let reply: CallReply;
       try {
         const result = this.store !== undefined ? this.store.addPath(...c.args) : this.early?.(...c.args);
         if (result === undefined) return; // for the store
@@ -122,9 +122,7 @@ export class Evaluator {
         reply = { ok: false, error: serializeError(e) };
       }
       this.calls.shift();
-      this.channel.port1.postMessage(reply);
-      Atomics.store(this.flag, 0, 1);
-      Atomics.notify(this.flag, 0);
+      replyToCall(this.channel.port1, this.flag, reply);
     }
   }
 

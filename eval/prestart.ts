@@ -2,7 +2,9 @@
 // to load but node:worker_threads, so that cli/main.ts can start the thread before it has loaded
 // anything else: the thread boots (~70 ms) while the main thread loads the command.
 import { MessageChannel, Worker } from "node:worker_threads";
-import type { EvalRequest, WorkerInit } from "./protocol.js";
+import type { MessagePort } from "node:worker_threads";
+import type { CallReply, EvalRequest, PathCall, WorkerInit } from "./protocol.js";
+import type { EvalStore } from "./state.js";
 
 function spawnWorker(): Worker {
   return new Worker(new URL("./worker.js", import.meta.url), {
@@ -27,6 +29,19 @@ export interface HeadStart {
   attrs: string[];
 }
 
+/**
+ * A path() call's answer before the store is open, or undefined to wait for it: the caller then
+ * owes the evaluation that path in the store before anything it made is registered.
+ */
+export type EarlyPaths = (...args: Parameters<EvalStore["addPath"]>) => string | undefined;
+
+/** Answer the thread's waiting path() call (it blocks on `flag` until then). */
+export function replyToCall(port: MessagePort, flag: Int32Array, reply: CallReply): void {
+  port.postMessage(reply);
+  Atomics.store(flag, 0, 1);
+  Atomics.notify(flag, 0);
+}
+
 /** The id of the head start's request. */
 export const HEAD_ID = 1;
 
@@ -46,6 +61,10 @@ export interface StartedHead extends HeadStart {
   readonly stream: boolean;
   /** Messages from the thread before the Evaluator listens. */
   readonly early: unknown[];
+  /** path() calls not answered yet (the Evaluator answers them). */
+  readonly calls: PathCall[];
+  /** Who answers path() calls meanwhile (answerHeadEarly), if anyone yet. */
+  readonly earlyPaths: EarlyPaths | undefined;
   /** The thread ended before it was taken over. */
   ended: boolean;
   /** Stop keeping messages (the Evaluator listens from now on). */
@@ -74,22 +93,58 @@ export function headStart(h: HeadStart): void {
   const early: unknown[] = [];
   const keep = (m: unknown) => early.push(m);
   const ended = () => (head.ended = true);
+  const call = (c: PathCall) => {
+    head.calls.push(c);
+    serveEarly(head);
+  };
   const head: StartedHead = {
     ...h,
     channel,
     flag,
     stream: h.attrs.length === 0, // as cli/evaluate.ts asks
     early,
+    calls: [],
+    earlyPaths: undefined,
     ended: false,
     release: () => {
       worker.off("message", keep);
       worker.off("exit", ended);
+      channel.port1.off("message", call);
     },
   };
   worker.on("message", keep);
   worker.once("exit", ended);
+  channel.port1.on("message", call);
   worker.postMessage({ kind: "evaluate", id: HEAD_ID, file: h.file, attrs: h.attrs, stream: head.stream } satisfies EvalRequest);
   prestarted.head = head;
+}
+
+/**
+ * Answer the head start's path() calls with `early` until the Evaluator takes the thread over (a
+ * recipe calls path() first thing; otherwise it waits for the command to load). `early` must be
+ * what the command's evaluation will answer with, so the paths it hands out are owed (EarlyPaths).
+ */
+export function answerHeadEarly(early: EarlyPaths): void {
+  const head = prestarted?.head;
+  if (head === undefined) return;
+  (head as { earlyPaths: EarlyPaths | undefined }).earlyPaths = early;
+  serveEarly(head);
+}
+
+/** Answer what `head.earlyPaths` can; an error is left to the Evaluator, which reports it. */
+function serveEarly(head: StartedHead): void {
+  const early = head.earlyPaths;
+  for (let c = head.calls[0]; c !== undefined && early !== undefined; c = head.calls[0]) {
+    let result: string | undefined;
+    try {
+      result = early(...c.args);
+    } catch {
+      return;
+    }
+    if (result === undefined) return;
+    head.calls.shift();
+    replyToCall(head.channel.port1, head.flag, { ok: true, result });
+  }
 }
 
 /**

@@ -1,6 +1,7 @@
 // Messages between the main thread (eval/evaluator.ts) and the evaluation thread (eval/worker.ts).
 import { CairnError, isCairnError, type ErrorCode } from "../store/format/errors.js";
 import type { ClosureEntry, PackedTexts } from "./instantiate.js";
+import type { EvalStore } from "./state.js";
 
 /** The first message to the worker. */
 export interface WorkerInit {
@@ -54,6 +55,9 @@ export type EvalRequest =
 export type SerializedError =
   | { cairn: true; code: ErrorCode; message: string; data: Record<string, unknown> }
   | { cairn: false; message: string; stack?: string };
+
+/** A synchronous call from the worker (a recipe's path()): the arguments of EvalStore.addPath. */
+export type PathCall = { op: "addPath"; args: Parameters<EvalStore["addPath"]> };
 
 /** The answer to a synchronous call from the worker. */
 export type CallReply = { ok: true; result: unknown } | { ok: false; error: SerializedError };

@@ -54,14 +54,16 @@ async function change(
   }
   // Opened when first awaited: a recipe's evaluation is sent to its thread before.
   const opening = new LazyStore(() => openStore(ctx, opts));
+  // Loaded while the recipe evaluates (this thread mostly waits for it then).
+  const loading = Promise.all([import("../../profiles/profile.js"), import("../../profiles/diff.js")]);
+  loading.catch(() => {}); // awaited below
   try {
     // Path infos prepare read under this process's temp roots: the environment's checks reuse them.
     const infos: InfoCache = new Map();
     const f = await prepare(opening, pc, infos);
     if (f === undefined) return;
     const store = await opening;
-    const { changeProfile } = await import("../../profiles/profile.js");
-    const { printElementDiff } = await import("../../profiles/diff.js");
+    const [{ changeProfile }, { printElementDiff }] = await loading;
     const r = await changeProfile(store, pc, command, f, (d, before, afterPath) => {
       const label = (g: number | undefined, p: string | undefined) => (g === undefined ? "(empty profile)" : `generation ${g}: ${p}`);
       out(printElementDiff(d, label(before.generation, before.storePath), `new: ${afterPath}`));

@@ -3,7 +3,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cairn, rmTree, tmpDir } from "../helpers/cli.js";
+import { REPO, cairn, rmTree, tmpDir } from "../helpers/cli.js";
 
 let work: string;
 const run = (file: string, args: string[] = []) =>
@@ -43,7 +43,7 @@ describe("recipe modules", () => {
     expect(run(f)).toMatchObject({ status: 0, out: first.out, stderr: "" });
   });
 
-  it("the evaluation cli/main.ts starts from the command line before the command loads: a wrong guess is redone, the answer is the same", () => {
+  it("the evaluation cli/main.ts starts from the command line before the command loads: guessed or not, the answer is the same", () => {
     // path() is answered by this thread: the thread started early calls it before the command has loaded.
     const f = write(
       "guess.ts",
@@ -52,14 +52,37 @@ describe("recipe modules", () => {
     const want = run(f, ["-A", "b.c"]);
     expect(want.status, want.stderr).toBe(0);
     expect(want.out).toMatch(/^\S+-guess-c\.drv\n$/);
-    // Guessed right (relative file, --attr=), guessed wrong (-Ab.c is not read as an attribute,
-    // --store-dir spelled as its own value), not guessed (options before the file).
-    for (const args of [["guess.ts", "--attr=b.c"], [f, "-Ab.c"], [f, "-A", "b.c", "--store-dir", path.join(work, "root/store")], ["-A", "b.c", f]]) {
-      const r = cairn(["instantiate", ...args, "--root", path.join(work, "root")], { env: { XDG_CACHE_HOME: path.join(work, "cache"), CAIRN_ROOT: undefined }, cwd: work });
+    // Guessed (cli/guess.ts: relative file, --attr=, -Ab.c, --store-dir as its own word, options
+    // before the file) and not guessed (`--` before the file).
+    for (const args of [["guess.ts", "--attr=b.c"], [f, "-Ab.c"], [f, "-A", "b.c", "--store-dir", path.join(work, "root/store")], ["-A", "b.c", f], ["-A", "b.c", "--", f]]) {
+      const r = cairn(["instantiate", "--root", path.join(work, "root"), ...args], { env: { XDG_CACHE_HOME: path.join(work, "cache"), CAIRN_ROOT: undefined }, cwd: work });
       expect(r, args.join(" ")).toMatchObject({ status: 0, out: want.out, stderr: "" });
     }
     // Without -A: the default export's derivations (not nested ones), streamed as they are made.
     expect(run(f)).toMatchObject({ status: 0, out: expect.stringMatching(/^\S+-guess-a\.drv\n$/) });
+  });
+
+  it("a head start the command did not ask for is dropped: its answer is not taken for another request", async () => {
+    const f = write("heads.ts", 'import { mk } from "./lib.js";\nexport default { a: mk("head-a"), b: { c: mk("head-c") } };\n');
+    const dist = (m: string) => import(path.join(REPO, "dist", m));
+    const { prestartEvaluator, headStart } = await dist("eval/prestart.js");
+    const { Evaluator } = await dist("cli/evaluate.js");
+    const storeDir = "/cairn-heads-test/store";
+    const cacheDir = path.join(work, "cache");
+    const names = async (attrs: string[], guessed: string[]) => {
+      prestartEvaluator();
+      headStart({ storeDir, cacheDir, file: f, attrs: guessed });
+      const ev = new Evaluator(storeDir, cacheDir);
+      try {
+        const r = (await ev.evaluate(f, attrs)) as { selected: { drv: { name: string } }[] };
+        return r.selected.map((s) => s.drv.name);
+      } finally {
+        await ev.close();
+      }
+    };
+    expect(await names(["b.c"], ["a"])).toEqual(["head-c"]);
+    expect(await names(["a"], ["a"])).toEqual(["head-a"]);
+    expect(await names(["b.c"], [])).toEqual(["head-c"]);
   });
 
   it("import.meta: url, dirname, filename and resolve name the recipe's own place", () => {
