@@ -72,17 +72,18 @@ export async function fromRecipe(
     throw e;
   }
   const closing = ev.close(); // the thread's heap goes while the outputs are realised
-  closing.catch(() => {}); // awaited below
+  closing.catch(() => {}); // awaited below if something is built
   const store = await opening;
   // The outputs evaluation computed. When all are valid (rooted first, against the gc), there is
   // nothing to build and the builder is not loaded; otherwise those valid need no .drv read.
   const knownOutputs = new Map(evaluated.selected.map(({ drv }) => [drv.drvPath, new Map(drv.all.map((o) => [o.outputName, o.outPath]))] as const));
   const outPaths = [...knownOutputs.values()].flatMap((m) => [...m.values()]);
   store.addTempRoots(outPaths);
-  const realised = outPaths.every((p) => cachedInfo(store, p, infos) !== undefined)
-    ? knownOutputs
-    : await (await realiseModule()).realise(ctx, store, evaluated.selected.map((s) => s.drv.drvPath), { knownOutputs });
-  await closing;
+  let realised = knownOutputs;
+  if (!outPaths.every((p) => cachedInfo(store, p, infos) !== undefined)) {
+    realised = await (await realiseModule()).realise(ctx, store, evaluated.selected.map((s) => s.drv.drvPath), { knownOutputs });
+    await closing;
+  }
   return evaluated.selected.map(({ attr, drv }) => {
     const outPath = realised.get(drv.drvPath)?.get(drv.outputName) ?? drv.outPath;
     const { name, version } = parseDrvName(drv.name);

@@ -113,12 +113,17 @@ const ENTRY_HEAD = ser("entry", "(", "name");
 const NODE = ser("node");
 const CLOSE = ser(")");
 
+/** Whether `b` holds `x` or `y`. A loop: Buffer's includes() is a native call, costly on short names. */
+function holds(b: Uint8Array, x: number, y: number): boolean {
+  for (let i = 0; i < b.length; i++) if (b[i] === x || b[i] === y) return true;
+  return false;
+}
+
 function checkEntryName(name: Uint8Array, pathOf: PathOf): void {
   const bad =
     name.length === 0 ||
     name.length > NAR_MAX_NAME ||
-    name.includes(0x2f) ||
-    name.includes(0) ||
+    holds(name, 0x2f, 0) ||
     (name.length === 1 && name[0] === 0x2e) ||
     (name.length === 2 && name[0] === 0x2e && name[1] === 0x2e);
   if (bad) {
@@ -150,7 +155,7 @@ function writeNode(w: TokenWriter, node: TreeNode, depth: number, pathOf: PathOf
       break;
     }
     case "symlink":
-      if (node.target.length === 0 || node.target.length > NAR_MAX_TARGET || node.target.includes(0)) {
+      if (node.target.length === 0 || node.target.length > NAR_MAX_TARGET || holds(node.target, 0, 0)) {
         const path = pathOf();
         throw new CairnError("E_NAR_FORMAT", `symlink '${path}' has an invalid target`, { path, reason: "bad-target" });
       }
