@@ -10,6 +10,7 @@ import {
   Hasher,
   compareUtf8,
   hashBytes,
+  sha256,
   narHashOfFile,
   makeFixedOutputPath,
   makeTextPath,
@@ -765,7 +766,7 @@ export class LocalStore {
       references: [...it.references].sort(compareUtf8),
       registrationTime: now,
       sigs: [],
-      ca: printContentAddress({ kind: "text", hash: hashBytes("sha256", it.bytes) }),
+      ca: printContentAddress({ kind: "text", hash: { algo: "sha256", bytes: sha256(it.bytes) } }),
     };
   }
 
