@@ -22,6 +22,16 @@ export interface GuessedEvaluation {
 const RECIPE = /\.[cm]?[jt]s$/;
 
 /**
+ * Whether the command evaluates recipes, so that its evaluation thread should start first: build,
+ * instantiate, and profile install of a recipe (not of store paths).
+ */
+export function evaluates(args: readonly string[]): boolean {
+  const first = args.find((a) => !a.startsWith("-"));
+  if (first === "profile") return args[1] === "install" && args.some((a) => RECIPE.test(a));
+  return first === "instantiate" || first === "build";
+}
+
+/**
  * The one recipe file and the attributes, root and store dir of `args` (argv without node and
  * the script), or undefined when the line is anything else: another command, no recipe, several
  * installables, `--`, help, an option it does not know to take a value or not.

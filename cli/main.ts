@@ -5,17 +5,14 @@ import path from "node:path";
 import type * as Commander from "commander";
 import type { Context, Env } from "./context.js";
 import { answerHeadEarly, headStart, prestartEvaluator } from "../eval/prestart.js";
-import { guessEvaluation } from "./guess.js";
+import { evaluates, guessEvaluation } from "./guess.js";
 
 // Commands that evaluate recipes start their evaluation thread first: it boots while this thread
 // loads the rest (its boot, then the evaluation, is what these commands wait for). So this module
-// imports nothing else before it (prestart.js needs only node:worker_threads): the rest is
-// imported below.
+// imports nothing else before it (prestart.js needs only node:worker_threads, guess.js nothing):
+// the rest is imported below.
 const ARGS = process.argv.slice(2);
-const FIRST = ARGS.find((a) => !a.startsWith("-"));
-const RECIPE = /\.[cm]?[jt]s$/;
-const INSTALLS_RECIPE = FIRST === "profile" && ARGS[1] === "install" && ARGS.some((a) => RECIPE.test(a));
-const EVALUATES = FIRST === "instantiate" || FIRST === "build" || INSTALLS_RECIPE;
+const EVALUATES = evaluates(ARGS);
 if (EVALUATES) {
   prestartEvaluator();
   // The store's modules load meanwhile (lmdb's in one synchronous stretch): then this thread is

@@ -64,7 +64,7 @@ export interface StartedHead extends HeadStart {
   /** path() calls not answered yet (the Evaluator answers them). */
   readonly calls: PathCall[];
   /** Who answers path() calls meanwhile (answerHeadEarly), if anyone yet. */
-  readonly earlyPaths: EarlyPaths | undefined;
+  earlyPaths: EarlyPaths | undefined;
   /** The thread ended before it was taken over. */
   ended: boolean;
   /** Stop keeping messages (the Evaluator listens from now on). */
@@ -127,7 +127,7 @@ export function headStart(h: HeadStart): void {
 export function answerHeadEarly(early: EarlyPaths): void {
   const head = prestarted?.head;
   if (head === undefined) return;
-  (head as { earlyPaths: EarlyPaths | undefined }).earlyPaths = early;
+  head.earlyPaths = early;
   serveEarly(head);
 }
 

@@ -3,7 +3,7 @@
 // value option the guesser does not know would make every such command line a wrong guess.
 import { describe, expect, it } from "vitest";
 import { Command } from "commander";
-import { VALUE_OPTIONS, guessEvaluation } from "../../cli/guess.js";
+import { VALUE_OPTIONS, evaluates, guessEvaluation } from "../../cli/guess.js";
 import type { Context } from "../../cli/context.js";
 import * as build from "../../cli/commands/build.js";
 import * as instantiate from "../../cli/commands/instantiate.js";
@@ -27,6 +27,15 @@ describe("guessEvaluation", () => {
     });
     // Values that look like recipes are values, flags take none.
     expect(guessEvaluation(["build", "-o", "out.ts", "--no-link", "-j2", "--json", "x.mjs", "-v"])).toMatchObject({ file: "x.mjs" });
+  });
+
+  it("starts the evaluation thread for the commands that evaluate recipes only", () => {
+    expect(evaluates(["build", "-A", "x", "r.ts"])).toBe(true);
+    expect(evaluates(["instantiate"])).toBe(true); // the command then says what is missing
+    expect(evaluates(["profile", "install", "--profile", "p", "r.ts"])).toBe(true);
+    expect(evaluates(["profile", "install", "/s/store/abc-x"])).toBe(false);
+    expect(evaluates(["profile", "remove", "r.ts"])).toBe(false);
+    expect(evaluates(["gc"])).toBe(false);
   });
 
   it("gives up on anything else", () => {
