@@ -6,9 +6,10 @@
 // Same write order as LocalStore (RELIABILITY.md §2.3): claim in LMDB -> write under a private
 // temp name, canonical -> fsync -> rename into place -> fsync the store dir -> one transaction
 // registers it and drops the claim. Unlike addFromNar it writes the tree directly (no NAR to
-// parse) and fsyncs each regular file and directory, never the symlinks (a symlink is durable
-// with its directory): an environment is thousands of symlinks in a dozen directories, for which
-// syncfs of the whole file system (LocalStore's choice above 64 entries) costs far more.
+// parse). A tree without symlinks has each regular file and directory fsynced as it is finished;
+// one with symlinks (an environment: thousands of them) is made durable by one syncfs, since a
+// symlink cannot be fsynced and fsync of its directory does not write its inode on ext4 without a
+// journal (LocalStore's toFsync).
 // The claim protocol is LocalStore.claim's (private there): same table, same record, so
 // LocalStore.recover() cleans up after a crash here too.
 import fs from "node:fs";
@@ -27,7 +28,7 @@ import {
 } from "./format/index.js";
 import type { LocalStore, PathInfo } from "./local-store.js";
 import { FsSink } from "./fs-sink.js";
-import { fsyncDir } from "./syncfs.js";
+import { fsyncDir, syncFileSystem } from "./syncfs.js";
 import { ownerTag } from "./process-id.js";
 import { removeTree } from "./remove-tree.js";
 
@@ -83,6 +84,13 @@ function materialise(node: TreeNode, sink: FsSink, rel: Buffer, crash?: (p: stri
   crash?.("tree.entry");
 }
 
+function hasSymlink(node: TreeNode): boolean {
+  if (node.type === "symlink") return true;
+  if (node.type !== "directory") return false;
+  for (const [, child] of node.entries()) if (hasSymlink(child())) return true;
+  return false;
+}
+
 /** Make `t` (from hashTree) valid: write `tree`, then register it with its references. */
 export function addTree(store: LocalStore, t: HashedTree, tree: TreeNode, opts: AddTreeOptions = {}): string {
   const crash = opts.crash;
@@ -95,13 +103,15 @@ export function addTree(store: LocalStore, t: HashedTree, tree: TreeNode, opts: 
   if (store.claim(t.path, tmp) === "valid") return t.path;
   try {
     crash?.("tree.claimed");
+    const symlinks = hasSymlink(tree);
     // fsyncEach: every regular file and directory is fsynced as it is finished (bottom-up).
-    const sink = new FsSink(tmp, { canonical: true, fsyncEach: true });
+    const sink = new FsSink(tmp, { canonical: true, fsyncEach: !symlinks });
     try {
       materialise(tree, sink, Buffer.alloc(0), crash);
     } finally {
       sink.abandon();
     }
+    if (symlinks) syncFileSystem(store.layout.realStoreDir);
     crash?.("tree.synced");
     const dest = store.realPath(t.path);
     if (fs.lstatSync(dest, { throwIfNoEntry: false }) !== undefined) {
