@@ -123,8 +123,8 @@ export interface AddFromNarsOptions {
 
 /**
  * What to fsync to make the tree at `root` durable, children before their directory: every file
- * and directory (a symlink's data is its inode, synced with its directory). Buffer paths: entry
- * names need not be UTF-8.
+ * and directory; undefined when the tree holds a symlink (then only syncfs will do, below).
+ * Buffer paths: entry names need not be UTF-8.
  */
 function toFsync(root: string): Buffer[] | undefined {
   const out: Buffer[] = [];
