@@ -81,20 +81,6 @@ export async function instantiate(ev: Evaluator, opening: PromiseLike<LocalStore
  * hashed gets its path at once (the evaluation need not wait for the store); attach() then roots
  * those paths and adds any not valid, before anything the evaluation made is registered.
  */
-const sourcesByStoreDir = new Map<string, RecipeSources>();
-
-/**
- * The process's RecipeSources for a store dir: whoever answered a path() call early (cli/main.ts
- * for the head start, or instantiate) leaves the path owed in the one instance that attaches. A
- * head start the command does not take over (a wrong guess) leaves its owed sources here too: they
- * are added like the others, referenced by nothing (gc garbage); a guess is rarely wrong.
- */
-export function recipeSources(storeDir: string): RecipeSources {
-  let s = sourcesByStoreDir.get(storeDir);
-  if (s === undefined) sourcesByStoreDir.set(storeDir, (s = new RecipeSources(storeDir)));
-  return s;
-}
-
 export class RecipeSources {
   private readonly owed: { source: string; opts: AddPathOptions; path: string }[] = [];
 
@@ -139,6 +125,20 @@ export class RecipeSources {
       },
     };
   }
+}
+
+const sourcesByStoreDir = new Map<string, RecipeSources>();
+
+/**
+ * The process's RecipeSources for a store dir: whoever answered a path() call early (cli/main.ts
+ * for the head start, or instantiate) leaves the path owed in the one instance that attaches. A
+ * head start the command does not take over (a wrong guess) leaves its owed sources here too: they
+ * are added like the others, referenced by nothing (gc garbage); a guess is rarely wrong.
+ */
+export function recipeSources(storeDir: string): RecipeSources {
+  let s = sourcesByStoreDir.get(storeDir);
+  if (s === undefined) sourcesByStoreDir.set(storeDir, (s = new RecipeSources(storeDir)));
+  return s;
 }
 
 /** Evaluate one recipe file on its own evaluation thread. */

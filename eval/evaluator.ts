@@ -2,7 +2,7 @@
 // --experimental-vm-modules for eval/linker.ts) while this thread opens the store; path() calls
 // from recipes are served here, against the store the caller attaches.
 import type { MessageChannel, Worker } from "node:worker_threads";
-import { HEAD_ID, initThread, replyToCall, takeEvaluationThread, type EarlyPaths, type EvaluationThread, type StartedHead } from "./prestart.js";
+import { HEAD_ID, initThread, serveCalls, takeEvaluationThread, type EarlyPaths, type EvaluationThread, type StartedHead } from "./prestart.js";
 import {
   deserializeError,
   serializeError,
@@ -68,7 +68,7 @@ export class Evaluator {
   private receive(r: EvalReply): void {
     // The head start's messages wait for evaluate() to claim them.
     if (this.head !== undefined && r.id === HEAD_ID) {
-      this.head.early.push(r);
+      this.head.answered.push(r);
       return;
     }
     if ("made" in r) {
@@ -90,7 +90,7 @@ export class Evaluator {
     const h = this.head;
     if (h === undefined) return undefined;
     this.head = undefined;
-    if (file === h.file && stream === h.stream && attrs.length === h.attrs.length && attrs.every((a, i) => a === h.attrs[i])) return h.early;
+    if (file === h.file && stream === h.stream && attrs.length === h.attrs.length && attrs.every((a, i) => a === h.attrs[i])) return h.answered;
     this.worker.removeAllListeners();
     this.channel.port1.close();
     this.calls = []; // the old thread's path() calls: a reply would reach the new one
@@ -112,18 +112,14 @@ export class Evaluator {
   }
 
   private serve(): void {
-    for (let c = this.calls[0]; c !== undefined; c = this.calls[0]) {
-      let reply: CallReply;
+    serveCalls(this.calls, this.channel.port1, this.flag, (c): CallReply | undefined => {
       try {
         const result = this.store !== undefined ? this.store.addPath(...c.args) : this.early?.(...c.args);
-        if (result === undefined) return; // for the store
-        reply = { ok: true, result };
+        return result === undefined ? undefined : { ok: true, result }; // undefined: for the store
       } catch (e) {
-        reply = { ok: false, error: serializeError(e) };
+        return { ok: false, error: serializeError(e) };
       }
-      this.calls.shift();
-      replyToCall(this.channel.port1, this.flag, reply);
-    }
+    });
   }
 
   private fail(e: Error): void {

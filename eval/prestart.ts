@@ -35,11 +35,19 @@ export interface HeadStart {
  */
 export type EarlyPaths = (...args: Parameters<EvalStore["addPath"]>) => string | undefined;
 
-/** Answer the thread's waiting path() call (it blocks on `flag` until then). */
-export function replyToCall(port: MessagePort, flag: Int32Array, reply: CallReply): void {
-  port.postMessage(reply);
-  Atomics.store(flag, 0, 1);
-  Atomics.notify(flag, 0);
+/**
+ * Answer the thread's waiting path() calls in order (it blocks on `flag` until each is answered),
+ * as long as `answer` can: undefined leaves the call, and those after it, waiting.
+ */
+export function serveCalls(calls: PathCall[], port: MessagePort, flag: Int32Array, answer: (c: PathCall) => CallReply | undefined): void {
+  for (let c = calls[0]; c !== undefined; c = calls[0]) {
+    const reply = answer(c);
+    if (reply === undefined) return;
+    calls.shift();
+    port.postMessage(reply);
+    Atomics.store(flag, 0, 1);
+    Atomics.notify(flag, 0);
+  }
 }
 
 /** The id of the head start's request. */
@@ -60,7 +68,7 @@ export interface StartedHead extends HeadStart {
   readonly flag: Int32Array;
   readonly stream: boolean;
   /** Messages from the thread before the Evaluator listens. */
-  readonly early: unknown[];
+  readonly answered: unknown[];
   /** path() calls not answered yet (the Evaluator answers them). */
   readonly calls: PathCall[];
   /** Who answers path() calls meanwhile (answerHeadEarly), if anyone yet. */
@@ -90,8 +98,8 @@ export function headStart(h: HeadStart): void {
   if (prestarted === undefined || prestarted.head !== undefined) return;
   const worker = prestarted.worker;
   const { channel, flag } = initThread(worker, h.storeDir, h.cacheDir);
-  const early: unknown[] = [];
-  const keep = (m: unknown) => early.push(m);
+  const answered: unknown[] = [];
+  const keep = (m: unknown) => answered.push(m);
   const ended = () => (head.ended = true);
   const call = (c: PathCall) => {
     head.calls.push(c);
@@ -102,7 +110,7 @@ export function headStart(h: HeadStart): void {
     channel,
     flag,
     stream: h.attrs.length === 0, // as cli/evaluate.ts asks
-    early,
+    answered,
     calls: [],
     earlyPaths: undefined,
     ended: false,
@@ -134,17 +142,15 @@ export function answerHeadEarly(early: EarlyPaths): void {
 /** Answer what `head.earlyPaths` can; an error is left to the Evaluator, which reports it. */
 function serveEarly(head: StartedHead): void {
   const early = head.earlyPaths;
-  for (let c = head.calls[0]; c !== undefined && early !== undefined; c = head.calls[0]) {
-    let result: string | undefined;
+  if (early === undefined) return;
+  serveCalls(head.calls, head.channel.port1, head.flag, (c) => {
     try {
-      result = early(...c.args);
+      const result = early(...c.args);
+      return result === undefined ? undefined : { ok: true, result };
     } catch {
-      return;
+      return undefined;
     }
-    if (result === undefined) return;
-    head.calls.shift();
-    replyToCall(head.channel.port1, head.flag, { ok: true, result });
-  }
+  });
 }
 
 /**
