@@ -58,6 +58,11 @@ export function recipeCacheDir(ctx: Pick<Context, "env">): string {
   return path.join(ctx.env.XDG_CACHE_HOME ?? path.join(ctx.env.HOME ?? "/", ".cache"), "cairn", "recipes");
 }
 
+/** Where evaluations are cached (cli/eval-cache.ts): $XDG_CACHE_HOME/cairn/eval. */
+export function evalCacheDir(ctx: Pick<Context, "env">): string {
+  return path.join(ctx.env.XDG_CACHE_HOME ?? path.join(ctx.env.HOME ?? "/", ".cache"), "cairn", "eval");
+}
+
 /** Loaded on demand: lmdb costs ~70 ms to import, which `hash` and `dump` should not pay. */
 export async function openStore(ctx: Context, opts: GlobalOptions): Promise<LocalStore> {
   const { LocalStore } = await import("../store/local-store.js");

@@ -1,11 +1,12 @@
 // Evaluate a recipe against a store and write what the selection needs: the composition the CLI
 // owns (eval never imports the store's implementation, only its interface).
 import path from "node:path";
-import { Evaluator, type SelectedDerivation, type TextObject } from "../eval/evaluator.js";
+import { Evaluator, expandSelection, type EvalDeps, type Selection, type SelectedDerivation, type TextObject } from "../eval/evaluator.js";
 import type { EvalStore } from "../eval/state.js";
 import { CairnError, checkName, makeFixedOutputPath, printStorePath } from "../store/format/index.js";
 import type { AddPathOptions, LocalStore, TextStaging } from "../store/local-store.js";
 import { hashPath } from "../store/nar-fs.js";
+import { evalCache, type CachedEvaluation, type SourceRecord } from "./eval-cache.js";
 
 export { Evaluator };
 
@@ -20,6 +21,40 @@ export interface Evaluated {
  * calls into the store (path()) wait for it.
  */
 export async function instantiate(ev: Evaluator, opening: PromiseLike<LocalStore>, file: string, attrs: readonly string[]): Promise<Evaluated> {
+  const sources = recipeSources(ev.storeDir);
+  const cache = evalCache();
+  const key = cache?.key(ev.storeDir, file, attrs);
+  const cached = key !== undefined ? fromCache(cache!.lookup(key), sources, opening) : undefined;
+  const hit = cached !== undefined ? await cached : undefined;
+  if (hit !== undefined) return hit;
+  const r = await evaluateAndWrite(ev, opening, file, attrs, sources);
+  if (key !== undefined && r.deps.impure === undefined) {
+    const { files, absent } = r.deps;
+    cache!.write(key, files, absent, { selection: r.selection, tops: r.tops, sources: sources.recorded() });
+  }
+  return { selected: expandSelection(r.selection), written: r.written };
+}
+
+/**
+ * The cached evaluation, if its path() sources still give the same paths and its .drv files are
+ * valid (rooted first, against the gc); otherwise undefined (the recipe is evaluated).
+ */
+async function fromCache(c: CachedEvaluation | undefined, sources: RecipeSources, opening: PromiseLike<LocalStore>): Promise<Evaluated | undefined> {
+  if (c === undefined || !c.sources.every((s) => sources.pathOf(s.source, s.opts) === s.path)) return undefined;
+  const store = await opening;
+  store.addTempRoots(c.tops);
+  if (!c.tops.every((p) => store.isValidPath(p))) return undefined;
+  return { selected: expandSelection(c.selection), written: 0 };
+}
+
+/** Evaluate on the evaluation thread and write what the selection needs that is not valid yet. */
+async function evaluateAndWrite(
+  ev: Evaluator,
+  opening: PromiseLike<LocalStore>,
+  file: string,
+  attrs: readonly string[],
+  sources: RecipeSources,
+): Promise<{ selection: Selection; tops: string[]; deps: EvalDeps; written: number }> {
   // Without -A the selection is the default export, which usually holds most of what the recipe
   // makes: files are written as evaluation goes, on this thread, while the worker evaluates (a
   // batch found all valid stops that: most likely all is, as in a second run). With -A it may be
@@ -27,7 +62,6 @@ export async function instantiate(ev: Evaluator, opening: PromiseLike<LocalStore
   let staging: TextStaging | undefined;
   const early: TextObject[][] = [];
   const stage = (made: TextObject[]) => (staging ? staging.add(made) > 0 : (early.push(made), true));
-  const sources = recipeSources(ev.storeDir);
   ev.answerEarly((source, opts) => sources.early(source, opts));
   const evaluation = ev.evaluate(file, attrs, attrs.length > 0 ? undefined : stage);
   evaluation.catch(() => {}); // handled below, after the store is open
@@ -39,6 +73,7 @@ export async function instantiate(ev: Evaluator, opening: PromiseLike<LocalStore
   }
   try {
     const r = await evaluation;
+    const result = (written: number) => ({ selection: r.selected, tops: r.tops, deps: r.deps, written });
     // What was staged is durable by the time it is needed: the sync runs while the rest is worked out.
     const synced = staging !== undefined && staging.staged.size > 0 ? staging.sync() : undefined;
     synced?.catch(() => {}); // awaited below when it matters
@@ -47,7 +82,7 @@ export async function instantiate(ev: Evaluator, opening: PromiseLike<LocalStore
     // so only below an invalid path can anything be missing. When all is valid (the common case)
     // that is one validity check per top, and nothing is written.
     store.addTempRoots(r.tops);
-    if (r.tops.every((p) => store.isValidPath(p))) return { selected: r.selected, written: 0 };
+    if (r.tops.every((p) => store.isValidPath(p))) return result(0);
     const byPath = new Map((await ev.closure()).map((c) => [c.path, c]));
     const missing: string[] = [];
     const seen = new Set<string>();
@@ -62,13 +97,13 @@ export async function instantiate(ev: Evaluator, opening: PromiseLike<LocalStore
       missing.push(p);
       todo.push(...c.references);
     }
-    if (missing.length === 0) return { selected: r.selected, written: 0 };
+    if (missing.length === 0) return result(0);
     const unstaged = missing.filter((p) => !staging?.staged.has(p));
     const texts = new Map((unstaged.length > 0 ? await ev.texts(unstaged) : []).map((t) => [t.path, t]));
     // Staged ones are on disk already: only their paths and references are needed.
     const items = missing.map((p) => texts.get(p) ?? { path: p, references: byPath.get(p)!.references, bytes: new Uint8Array(0) });
     await synced;
-    return { selected: r.selected, written: store.addTextObjects(items, staging) };
+    return result(store.addTextObjects(items, staging));
   } finally {
     staging?.discard();
   }
@@ -82,12 +117,14 @@ export async function instantiate(ev: Evaluator, opening: PromiseLike<LocalStore
  * those paths and adds any not valid, before anything the evaluation made is registered.
  */
 export class RecipeSources {
-  private readonly owed: { source: string; opts: AddPathOptions; path: string }[] = [];
+  private readonly owed: SourceRecord[] = [];
+  /** Every path() call answered, for the evaluation cache (which hashes each source again). */
+  private readonly answered = new Map<string, SourceRecord>();
 
   constructor(private readonly storeDir: string) {}
 
   /** The path addPath would give `source`, or undefined if it cannot be hashed (addPath says why). */
-  private pathOf(source: string, opts: AddPathOptions): string | undefined {
+  pathOf(source: string, opts: AddPathOptions): string | undefined {
     try {
       const method = opts.method ?? "recursive";
       const name = checkName(opts.name ?? path.basename(path.resolve(source)));
@@ -100,8 +137,17 @@ export class RecipeSources {
 
   early(source: string, opts: AddPathOptions = {}): string | undefined {
     const p = this.pathOf(source, opts);
-    if (p !== undefined) this.owed.push({ source, opts, path: p });
+    if (p !== undefined) this.owed.push(this.answer({ source, opts, path: p }));
     return p;
+  }
+
+  private answer(r: SourceRecord): SourceRecord {
+    this.answered.set(JSON.stringify([r.source, r.opts]), r);
+    return r;
+  }
+
+  recorded(): SourceRecord[] {
+    return [...this.answered.values()];
   }
 
   attach(store: LocalStore): EvalStore {
@@ -119,9 +165,9 @@ export class RecipeSources {
         const p = this.pathOf(source, opts);
         if (p !== undefined) {
           store.addTempRoot(p); // before the validity check, as addPath does (a gc may run meanwhile)
-          if (store.isValidPath(p)) return p;
+          if (store.isValidPath(p)) return this.answer({ source, opts, path: p }).path;
         }
-        return store.addPath(source, opts);
+        return this.answer({ source, opts, path: store.addPath(source, opts) }).path;
       },
     };
   }

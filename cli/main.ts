@@ -13,13 +13,18 @@ import { evaluates, guessEvaluation } from "./guess.js";
 // the rest is imported below.
 const ARGS = process.argv.slice(2);
 const EVALUATES = evaluates(ARGS);
+// The evaluation cache (cli/eval-cache.ts), unless CAIRN_EVAL_CACHE=0.
+const EVAL_CACHE = EVALUATES && !/^(0|off|false|no)$/i.test(process.env.CAIRN_EVAL_CACHE ?? "");
 if (EVALUATES) {
-  prestartEvaluator();
   // The store's modules load meanwhile (lmdb's in one synchronous stretch): then this thread is
   // free when the recipe's first path() call comes, which it answers before the store is open.
   import("../store/local-store.js").catch(() => {});
 }
-const [{ CairnError }, { err, resolveLayout, recipeCacheDir }] = await Promise.all([import("../store/format/errors.js"), import("./context.js")]);
+const [{ CairnError }, { err, resolveLayout, recipeCacheDir, evalCacheDir }, evalCacheModule] = await Promise.all([
+  import("../store/format/errors.js"),
+  import("./context.js"),
+  EVAL_CACHE ? import("./eval-cache.js") : undefined,
+]);
 
 const ENV: Env = {
   CAIRN_ROOT: process.env.CAIRN_ROOT,
@@ -40,9 +45,23 @@ const ENV: Env = {
   CAIRN_TEST_ESP_FREE: process.env.CAIRN_TEST_ESP_FREE,
 };
 
+// What changes how JavaScript behaves besides the code: part of the evaluation cache's key.
+const RUNTIME = JSON.stringify([
+  process.version,
+  process.platform,
+  process.arch,
+  Object.entries(process.env)
+    .filter(([k]) => /^(TZ|LANG|LANGUAGE|LC_[A-Z_]+|NODE_OPTIONS|NODE_ICU_DATA)$/.test(k))
+    .sort(([a], [b]) => (a < b ? -1 : 1)),
+]);
+const EVAL_CACHE_USED = evalCacheModule !== undefined ? new evalCacheModule.EvalCache(evalCacheDir({ env: ENV }), RUNTIME) : undefined;
+evalCacheModule?.useEvalCache(EVAL_CACHE_USED);
+
 // The evaluation the command will ask for, read off the command line (cli/guess.ts): the thread
-// starts on it at once. A wrong guess costs time, not correctness (eval/prestart.ts).
+// starts on it at once, unless the evaluation cache has it. A wrong guess costs time, not
+// correctness (eval/prestart.ts).
 const GUESS = EVALUATES ? guessEvaluation(ARGS) : undefined;
+if (EVALUATES && GUESS === undefined) prestartEvaluator();
 if (GUESS !== undefined) {
   try {
     const ctx = { env: ENV };
@@ -50,15 +69,19 @@ if (GUESS !== undefined) {
     // recorded in the profile's manifest).
     const file = GUESS.command === "profile install" ? path.resolve(GUESS.file) : GUESS.file;
     const { storeDir } = resolveLayout(ctx, GUESS);
-    headStart({ storeDir, cacheDir: recipeCacheDir(ctx), file, attrs: GUESS.attrs });
-    // A recipe's first path() call is answered as soon as the hashing code has loaded, not when
-    // the command gets to it.
-    import("./evaluate.js").then(({ recipeSources }) => {
-      const sources = recipeSources(storeDir);
-      answerHeadEarly((source, opts) => sources.early(source, opts));
-    }, () => {});
+    if (!EVAL_CACHE_USED?.preload(EVAL_CACHE_USED.key(storeDir, file, GUESS.attrs))) {
+      prestartEvaluator();
+      headStart({ storeDir, cacheDir: recipeCacheDir(ctx), file, attrs: GUESS.attrs });
+      // A recipe's first path() call is answered as soon as the hashing code has loaded, not when
+      // the command gets to it.
+      import("./evaluate.js").then(({ recipeSources }) => {
+        const sources = recipeSources(storeDir);
+        answerHeadEarly((source, opts) => sources.early(source, opts));
+      }, () => {});
+    }
   } catch {
     // An invalid store dir: the command says so.
+    prestartEvaluator();
   }
 }
 

@@ -2,7 +2,7 @@
 // --experimental-vm-modules for eval/linker.ts) while this thread opens the store; path() calls
 // from recipes are served here, against the store the caller attaches.
 import type { MessageChannel, Worker } from "node:worker_threads";
-import { HEAD_ID, initThread, serveCalls, takeEvaluationThread, type EarlyPaths, type EvaluationThread, type StartedHead } from "./prestart.js";
+import { HEAD_ID, hasPrestarted, initThread, serveCalls, takeEvaluationThread, type EarlyPaths, type EvaluationThread, type StartedHead } from "./prestart.js";
 import {
   deserializeError,
   serializeError,
@@ -12,12 +12,12 @@ import {
   type EvalRequest,
   type Evaluation,
   type Selection,
-  type SelectedDerivation,
 } from "./protocol.js";
 import { unpackTexts, type ClosureEntry, type PackedTexts, type TextObject } from "./instantiate.js";
 import type { EvalStore } from "./state.js";
 
-export type { Evaluation, SelectedDerivation } from "./protocol.js";
+export { expandSelection, type Evaluation, type Selection, type SelectedDerivation } from "./protocol.js";
+export type { EvalDeps } from "./purity.js";
 export type { TextObject } from "./instantiate.js";
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
@@ -38,15 +38,25 @@ export class Evaluator {
   private nextId = 1;
   private failed: Error | undefined;
 
-  /** Start the evaluation thread now, or take the prestarted one (it loads while the caller opens the store). */
+  private started = false;
+
+  /**
+   * Take the prestarted evaluation thread (it loads while the caller opens the store); without
+   * one, a thread starts when first asked for something (an evaluation cache hit needs none).
+   */
   constructor(
     readonly storeDir: string,
     private readonly cacheDir: string,
   ) {
-    this.start(takeEvaluationThread(storeDir, cacheDir));
+    if (hasPrestarted()) this.start(takeEvaluationThread(storeDir, cacheDir));
+  }
+
+  private ensureStarted(): void {
+    if (!this.started) this.start(takeEvaluationThread(this.storeDir, this.cacheDir));
   }
 
   private start(t: EvaluationThread): void {
+    this.started = true;
     this.worker = t.worker;
     this.worker.ref();
     this.head = t.head;
@@ -112,6 +122,7 @@ export class Evaluator {
   }
 
   private serve(): void {
+    if (!this.started) return; // no calls yet
     serveCalls(this.calls, this.channel.port1, this.flag, (c): CallReply | undefined => {
       try {
         const result = this.store !== undefined ? this.store.addPath(...c.args) : this.early?.(...c.args);
@@ -134,6 +145,7 @@ export class Evaluator {
     onMade?: (made: TextObject[]) => boolean,
     claimed?: unknown[],
   ): Promise<T> {
+    this.ensureStarted();
     if (this.failed !== undefined) return Promise.reject(this.failed);
     const id = claimed !== undefined ? HEAD_ID : this.nextId++;
     if (onMade !== undefined) this.streams.set(id, onMade);
@@ -149,27 +161,17 @@ export class Evaluator {
    * `onMade`, the text objects made are also handed over in batches while evaluation goes on,
    * until it returns false.
    */
-  async evaluate(file: string, attrs: readonly string[], onMade?: (made: TextObject[]) => boolean): Promise<Evaluation> {
+  async evaluate(file: string, attrs: readonly string[], onMade?: (made: TextObject[]) => boolean): Promise<Evaluation<Selection>> {
+    this.ensureStarted();
     const stream = onMade !== undefined;
     const claimed = this.claimHead(file, attrs, stream);
     if (claimed === undefined) Atomics.store(this.flag, 1, 0);
-    const r = await this.request<Evaluation<Selection>>({ kind: "evaluate", file, attrs: [...attrs], stream }, onMade, claimed);
-    const s = r.selected;
-    const selected = s.attr.map((attr, i) => {
-      const drv: SelectedDerivation = {
-        name: s.name[i]!,
-        drvPath: s.drvPath[i]!,
-        outPath: s.outPath[i]!,
-        outputName: s.outputName[i]!,
-        all: (s.others[i] ?? [[s.outputName[i]!, s.outPath[i]!]]).map(([outputName, outPath]) => ({ outputName, outPath })),
-      };
-      return { attr, drv };
-    });
-    return { selected, tops: r.tops };
+    return this.request<Evaluation<Selection>>({ kind: "evaluate", file, attrs: [...attrs], stream }, onMade, claimed);
   }
 
   /** No more streamed text objects are wanted for the evaluation under way. */
   stopStreaming(): void {
+    if (!this.started) return;
     Atomics.store(this.flag, 1, 1);
   }
 
@@ -184,6 +186,7 @@ export class Evaluator {
   }
 
   async close(): Promise<void> {
+    if (!this.started) return;
     this.worker.removeAllListeners("exit");
     this.channel.port1.close();
     await this.worker.terminate();

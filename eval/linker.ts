@@ -9,9 +9,11 @@
 // - an import cycle between recipe files is an error naming the cycle.
 import fs from "node:fs";
 import path from "node:path";
+import process from "node:process";
 import vm from "node:vm";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { CairnError } from "../store/format/errors.js";
+import type { Purity } from "./purity.js";
 import { LocatedSyntaxError, RecipeCache, locateSyntaxError } from "./strip.js";
 
 const CODE_CACHE = "v8-module-cache-1";
@@ -29,6 +31,8 @@ export class RecipeLinker {
   constructor(
     library: Record<string, unknown>,
     private readonly cache: RecipeCache,
+    /** Told every file read, and every module loaded that it cannot see into. */
+    private readonly purity: Purity,
   ) {
     this.library = passThrough(library, "cairn");
   }
@@ -82,12 +86,18 @@ export class RecipeLinker {
       const url = new URL(specifier, parent);
       if (url.protocol === "file:" && specifier.endsWith(".js") && !fs.existsSync(fileURLToPath(url))) {
         const ts = new URL(url.href.slice(0, -3) + ".ts");
-        if (fs.existsSync(fileURLToPath(ts))) return ts.href;
+        if (fs.existsSync(fileURLToPath(ts))) {
+          this.purity.missing(fileURLToPath(url));
+          return ts.href;
+        }
       }
       return url.href;
     }
-    // Packages and builtins: Node's own resolution, from the importing file's place.
-    return import.meta.resolve(specifier, parent);
+    // Packages and builtins: Node's own resolution, from the importing file's place. It reads
+    // package.json files the evaluation cache does not check, unless it names a builtin.
+    const url = import.meta.resolve(specifier, parent);
+    if (!url.startsWith("node:")) this.purity.note(`resolves '${specifier}'`);
+    return url;
   }
 
   private load(url: string, attributes: Attributes): Promise<vm.Module> {
@@ -102,19 +112,29 @@ export class RecipeLinker {
 
   private async external(url: string, attributes: Attributes): Promise<vm.Module> {
     const ns = (await import(url, Object.keys(attributes).length > 0 ? { with: attributes } : undefined)) as Record<string, unknown>;
+    // A JSON file gives its bytes (checked by their hash); a package or builtin may read anything.
+    if (url.startsWith("file:") && url.endsWith(".json") && !url.includes("/node_modules/")) {
+      try {
+        this.purity.read(fileURLToPath(url), fs.readFileSync(fileURLToPath(url)));
+      } catch {
+        this.purity.note(`imports ${url}`);
+      }
+    } else this.purity.imported(url);
     return passThrough(ns, url);
   }
 
   private compile(url: string): vm.SourceTextModule {
     const file = fileURLToPath(url);
-    let source: string;
+    let bytes: Buffer;
     try {
-      source = fs.readFileSync(file, "utf8");
+      bytes = fs.readFileSync(file);
     } catch (e) {
       const err = new Error(`Cannot find module '${file}': ${(e as NodeJS.ErrnoException).code}`);
       throw Object.assign(err, { code: "ERR_MODULE_NOT_FOUND" });
     }
-    const code = /\.m?ts$/.test(file) ? this.cache.stripped(file, source) : source;
+    this.purity.read(file, bytes);
+    const source = bytes.toString("utf8");
+    const code = /\.m?ts$/.test(file) ? this.purity.untracked(() => this.cache.stripped(file, source)) : source;
     // Keyed by the exact text: V8 checks a code cache against the source's length only. Node 20
     // loses a module's import() callback when it comes from a code cache ("A dynamic import
     // callback was not specified"): modules that may use import() are compiled afresh.
@@ -127,7 +147,11 @@ export class RecipeLinker {
         ...(data !== undefined ? { cachedData: data } : {}),
         initializeImportMeta: (meta) => {
           meta.url = url;
-          Object.assign(meta, { filename: file, dirname: path.dirname(file), resolve: (s: string) => this.resolve(s, url) });
+          const resolve = (s: string) => {
+            if (!/^(\.{0,2}\/|file:)/.test(s)) this.purity.note("import.meta.resolve");
+            return this.resolve(s, url);
+          };
+          Object.assign(meta, { filename: file, dirname: path.dirname(file), resolve });
         },
         importModuleDynamically: (async (spec: string, referrer: vm.Module, attrs: unknown) => {
           const m = await this.linked(spec, referrer.identifier, attributesOf({ attributes: attrs }));
@@ -151,7 +175,7 @@ export class RecipeLinker {
       throw new LocatedSyntaxError(locateSyntaxError(file, source) ?? `${file}: SyntaxError: ${e.message}`);
     }
     // Made before evaluation, which V8 requires; it then holds the top-level code.
-    if (fresh && cacheable) this.cache.write(key, ".v8", (m as unknown as { createCachedData(): Buffer }).createCachedData());
+    if (fresh && cacheable) this.purity.untracked(() => this.cache.write(key, ".v8", (m as unknown as { createCachedData(): Buffer }).createCachedData()));
     return m;
   }
 }

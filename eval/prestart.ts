@@ -93,6 +93,11 @@ export function prestartEvaluator(): void {
   prestarted.worker.unref();
 }
 
+/** Whether a thread was prestarted and not taken yet. */
+export function hasPrestarted(): boolean {
+  return prestarted !== undefined;
+}
+
 /** Give the prestarted thread its first evaluation now (see HeadStart). */
 export function headStart(h: HeadStart): void {
   if (prestarted === undefined || prestarted.head !== undefined) return;

@@ -1,6 +1,7 @@
 // Messages between the main thread (eval/evaluator.ts) and the evaluation thread (eval/worker.ts).
 import { CairnError, isCairnError, type ErrorCode } from "../store/format/errors.js";
 import type { ClosureEntry, PackedTexts } from "./instantiate.js";
+import type { EvalDeps } from "./purity.js";
 import type { EvalStore } from "./state.js";
 
 /** The first message to the worker. */
@@ -45,6 +46,22 @@ export interface Evaluation<S = { attr: string; drv: SelectedDerivation }[]> {
    * valid, so is everything the selection needs.
    */
   tops: string[];
+  /** What the evaluation thread's evaluations so far read (for the evaluation cache). */
+  deps: EvalDeps;
+}
+
+/** The selection as objects. */
+export function expandSelection(s: Selection): { attr: string; drv: SelectedDerivation }[] {
+  return s.attr.map((attr, i) => {
+    const drv: SelectedDerivation = {
+      name: s.name[i]!,
+      drvPath: s.drvPath[i]!,
+      outPath: s.outPath[i]!,
+      outputName: s.outputName[i]!,
+      all: (s.others[i] ?? [[s.outputName[i]!, s.outPath[i]!]]).map(([outputName, outPath]) => ({ outputName, outPath })),
+    };
+    return { attr, drv };
+  });
 }
 
 export type EvalRequest =

@@ -8,6 +8,7 @@ import { parentPort, receiveMessageOnPort } from "node:worker_threads";
 import { isCairnError } from "../store/format/errors.js";
 import { closureOf, packTexts, topsOf } from "./instantiate.js";
 import { RecipeLinker } from "./linker.js";
+import { Purity } from "./purity.js";
 import { derivationsIn, recipeError, selectAttr } from "./load.js";
 import { beginEvaluation, type EvalState, type EvalStore } from "./state.js";
 import { RecipeCache } from "./strip.js";
@@ -19,6 +20,10 @@ process.emitWarning = ((warning: unknown, ...rest: unknown[]) => {
   if (String(warning).startsWith("VM Modules is an experimental feature")) return;
   emitWarning(warning, ...rest);
 }) as typeof process.emitWarning;
+
+// What recipes read, for the evaluation cache: watched from now on, for every evaluation here.
+const purity = new Purity();
+purity.watchGlobals();
 
 const library = import(new URL("../index.js", import.meta.url).href) as Promise<Record<string, unknown>>;
 
@@ -96,7 +101,7 @@ class Evaluation {
       }
     }
     this.selection = s.drvPath;
-    return { selected: s, tops: topsOf(this.state, s.drvPath) };
+    return { selected: s, tops: topsOf(this.state, s.drvPath), deps: purity.deps() };
   }
 }
 
@@ -121,6 +126,6 @@ async function handle(req: EvalRequest): Promise<void> {
 
 // The first message says where (it is always first: the main thread sends it on adopting us).
 parentPort!.on("message", (m: WorkerInit | EvalRequest) => {
-  if (m.kind === "init") evaluation = library.then((lib) => new Evaluation(m, new RecipeLinker(lib, new RecipeCache(m.cacheDir))));
+  if (m.kind === "init") evaluation = library.then((lib) => new Evaluation(m, new RecipeLinker(lib, new RecipeCache(m.cacheDir), purity)));
   else void handle(m);
 });

@@ -74,8 +74,8 @@ describe("recipe modules", () => {
       headStart({ storeDir, cacheDir, file: f, attrs: guessed });
       const ev = new Evaluator(storeDir, cacheDir);
       try {
-        const r = (await ev.evaluate(f, attrs)) as { selected: { drv: { name: string } }[] };
-        return r.selected.map((s) => s.drv.name);
+        const r = (await ev.evaluate(f, attrs)) as { selected: { name: string[] } };
+        return r.selected.name;
       } finally {
         await ev.close();
       }

@@ -93,8 +93,8 @@ describe("path() before the store is open", () => {
     try {
       const s = await sources(storeDir);
       ev.answerEarly((source: string) => s.early(source));
-      const r = (await ev.evaluate(recipe, [])) as { selected: { drv: { drvPath: string } }[] };
-      expect(r.selected).toHaveLength(1);
+      const r = (await ev.evaluate(recipe, [])) as { selected: { drvPath: string[] } };
+      expect(r.selected.drvPath).toHaveLength(1);
       // The store opens only now; the source's path is the one the evaluation used.
       const store = await openStore();
       const p = s.early(src)!;
