@@ -4,7 +4,8 @@
 // cannot check (eval/purity.ts), and used only when everything it read is unchanged:
 // - the key: cairn's own evaluation code (its files' sizes and times), Node's version and
 //   platform, the variables that change JavaScript's behaviour (locale, time zone, NODE_OPTIONS),
-//   the store dir, the recipe's absolute path and the attributes asked for;
+//   the system's time zone (/etc/localtime), the store dir, the recipe's absolute path and the
+//   attributes asked for;
 // - the entry: each recipe file and JSON module read (sha256 of its bytes, checked on every
 //   use), the files whose absence decided an import, and each path() source with the store path
 //   it gave (hashed again by the caller, as path() would);
@@ -59,6 +60,15 @@ function codeFingerprint(): string {
   return h.digest("hex");
 }
 
+/** The system's time zone when TZ is unset (Date's local-time methods read it). */
+function localTime(): string {
+  try {
+    return fs.readlinkSync("/etc/localtime");
+  } catch {
+    return sha256File("/etc/localtime") ?? "";
+  }
+}
+
 function sha256File(file: string): string | undefined {
   try {
     return createHash("sha256").update(fs.readFileSync(file)).digest("hex");
@@ -79,7 +89,7 @@ export class EvalCache {
   ) {}
 
   key(storeDir: string, file: string, attrs: readonly string[]): string {
-    this.fingerprint ??= codeFingerprint();
+    this.fingerprint ??= `${codeFingerprint()}\0${localTime()}`;
     const h = createHash("sha256").update(MAGIC).update(this.fingerprint).update("\0").update(this.runtime);
     for (const part of [storeDir, path.resolve(file), ...attrs]) h.update("\0").update(part);
     return h.digest("hex");

@@ -4,7 +4,7 @@
 // the recipe and attributes, Node's version, the locale and time zone variables).
 // Everything else a recipe can reach through JavaScript's and Node's APIs is watched on the
 // evaluation thread, and one use makes the evaluation uncacheable: process (beyond its platform
-// and versions), the clock, Math.random, performance, crypto, fetch, import.meta.resolve, and any
+// and versions), the clock, Math.random, performance, crypto, fetch, Intl, import.meta.resolve, and any
 // module the linker cannot see into (packages, builtins that do I/O). This guards against
 // accidental impurity, as Nix's pure evaluation does; it is not a security boundary (a recipe is
 // code the user runs).
@@ -109,7 +109,8 @@ export class Purity {
       note("Math.random");
       return random();
     };
-    for (const name of ["performance", "crypto", "fetch", "navigator", "WebSocket", "EventSource"]) {
+    // Intl formats the current time when given none, and reads the locale.
+    for (const name of ["performance", "crypto", "fetch", "navigator", "WebSocket", "EventSource", "Intl"]) {
       const d = Object.getOwnPropertyDescriptor(g, name);
       if (d === undefined) continue;
       const read = d.get !== undefined ? d.get.bind(g) : () => d.value as unknown;

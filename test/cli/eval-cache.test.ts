@@ -101,6 +101,7 @@ describe("evaluation cache", () => {
     ["Math.random()", `String(Math.random())`, ""],
     ["performance", `String(performance.now())`, ""],
     ["crypto", `crypto.randomUUID()`, ""],
+    ["Intl", `new Intl.DateTimeFormat("en").format()`, ""],
     ["node:fs", `fs.readFileSync("./r.ts", "utf8").length`, `import fs from "node:fs";`],
     ["node:os", `os.hostname()`, `import os from "node:os";`],
     ["node:process", `proc.env.FOO ?? ""`, `import proc from "node:process";`],
