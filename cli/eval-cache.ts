@@ -35,15 +35,19 @@ export interface CachedEvaluation {
   sources: SourceRecord[];
 }
 
-/** What is checked before the result is decoded. */
+/** What is checked before the result is read. */
 interface Header {
   files: [string, string][];
   absent: string[];
-  /** A few of the tops, to guess (from the file system alone) whether the store has them. */
+  /** A few of the tops, to tell from the file system alone that the store lacks them. */
   probe: string[];
+  /** sha256 (hex) of the tops and the sources: with the same files, the same evaluation. */
+  outcome: string;
+  /** sha256 (hex) of the serialised CachedEvaluation that follows the header. */
+  body: string;
 }
 
-const MAGIC = Buffer.from("cairn-eval-cache-1\n");
+const MAGIC = Buffer.from("cairn-eval-cache-2\n");
 const PROBES = 16;
 
 /** The files whose code decides what an evaluation gives: cairn's evaluation and format modules. */
@@ -77,10 +81,17 @@ function sha256File(file: string): string | undefined {
   }
 }
 
+// An entry: MAGIC, the header's length (u32 LE) and sha256, the header, the body. The header is
+// read first, alone: most misses need no more.
+const HEAD = MAGIC.length + 4 + 32;
+const FIRST_READ = 64 * 1024;
+
 export class EvalCache {
   private fingerprint: string | undefined;
-  /** Entries read and found current by preload(), by key, their result not decoded yet. */
-  private readonly checked = new Map<string, Buffer>();
+  /** Entries preload() found current: their headers. */
+  private readonly current = new Map<string, Header>();
+  /** Entries whose files are unchanged but whose .drv files the store lacks (preload probed). */
+  private readonly notInStore = new Map<string, Header>();
 
   constructor(
     private readonly dir: string,
@@ -99,71 +110,99 @@ export class EvalCache {
     return path.join(this.dir, key.slice(0, 2), `${key}.eval`);
   }
 
-  /** The entry's header and the rest, if the file is whole; else undefined. */
-  private load(key: string): { header: Header; body: Buffer } | undefined {
-    let data: Buffer;
+  /** The entry's header, if it is whole. */
+  private header(key: string): Header | undefined {
+    let fd: number;
     try {
-      data = fs.readFileSync(this.fileOf(key));
+      fd = fs.openSync(this.fileOf(key), "r");
     } catch {
-      return undefined;
+      return undefined; // none
     }
-    const start = MAGIC.length + 32;
-    if (data.length < start + 4 || !data.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
-    const rest = data.subarray(start);
-    if (!createHash("sha256").update(rest).digest().equals(data.subarray(MAGIC.length, start))) return undefined;
-    const headerEnd = 4 + rest.readUInt32LE(0);
     try {
-      return { header: v8.deserialize(rest.subarray(4, headerEnd)) as Header, body: rest.subarray(headerEnd) };
+      let buf = Buffer.alloc(FIRST_READ);
+      let got = fs.readSync(fd, buf, 0, buf.length, 0);
+      if (got < HEAD || !buf.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
+      const len = buf.readUInt32LE(MAGIC.length);
+      if (HEAD + len > got) {
+        buf = Buffer.alloc(HEAD + len);
+        got = fs.readSync(fd, buf, 0, buf.length, 0);
+        if (got < HEAD + len) return undefined;
+      }
+      const h = buf.subarray(HEAD, HEAD + len);
+      if (!createHash("sha256").update(h).digest().equals(buf.subarray(MAGIC.length + 4, HEAD))) return undefined;
+      return v8.deserialize(h) as Header;
     } catch {
       return undefined;
+    } finally {
+      fs.closeSync(fd);
     }
   }
 
   /** Whether the files `h` records are as they were. */
-  private static current(h: Header): boolean {
+  private static unchanged(h: Header): boolean {
     return h.files.every(([f, sum]) => sha256File(f) === sum) && h.absent.every((f) => !fs.existsSync(f));
   }
 
   /**
-   * Whether an entry for `key` is current, as far as this can tell without hashing the sources or
-   * opening the store (the probed tops exist on disk): cli/main.ts then gives the evaluation thread
-   * no head start. Checked entries are kept for lookup().
+   * Whether an entry for `key` is current as far as this can tell without hashing the sources or
+   * opening the store (its probed .drv files exist): cli/main.ts then gives the evaluation thread
+   * no head start. What it finds is kept for lookup() and lacksStore().
    */
   preload(key: string): boolean {
-    const e = this.load(key);
-    if (e === undefined || !EvalCache.current(e.header)) return false;
-    this.checked.set(key, e.body);
-    return e.header.probe.every((p) => fs.existsSync(p));
+    const h = this.header(key);
+    if (h === undefined) return false;
+    // A valid path exists on disk: one probe missing, and the recipe must be evaluated anyway.
+    if (!h.probe.every((p) => fs.existsSync(p))) {
+      if (EvalCache.unchanged(h)) this.notInStore.set(key, h);
+      return false;
+    }
+    if (!EvalCache.unchanged(h)) return false;
+    this.current.set(key, h);
+    return true;
+  }
+
+  /** Whether preload() found the entry unchanged but its .drv files missing from the store. */
+  lacksStore(key: string): boolean {
+    return this.notInStore.has(key);
   }
 
   /** The entry for `key`, if its files are unchanged (the caller checks sources and store). */
   lookup(key: string): CachedEvaluation | undefined {
-    let body = this.checked.get(key);
-    if (body === undefined) {
-      const e = this.load(key);
-      if (e === undefined || !EvalCache.current(e.header)) return undefined;
-      body = e.body;
+    let h = this.current.get(key);
+    if (h === undefined) {
+      h = this.header(key);
+      if (h === undefined || !EvalCache.unchanged(h)) return undefined;
     }
     try {
-      return v8.deserialize(body) as CachedEvaluation;
+      const data = fs.readFileSync(this.fileOf(key));
+      const body = data.subarray(HEAD + data.readUInt32LE(MAGIC.length));
+      if (createHash("sha256").update(body).digest("hex") === h.body) return v8.deserialize(body) as CachedEvaluation;
     } catch {
-      return undefined;
+      // unreadable: as damaged
     }
+    this.current.delete(key); // damaged (or replaced since): write() replaces it
+    return undefined;
   }
 
-  /** Keep `entry` for `key`, with the files it read. Best effort: a cache that cannot be written only costs time. */
+  /**
+   * Keep `entry` for `key`, with the files it read, unless the entry there (read by this process)
+   * says the same. Best effort: a cache that cannot be written only costs time.
+   */
   write(key: string, files: [string, string][], absent: string[], entry: CachedEvaluation): void {
+    const outcome = createHash("sha256").update(JSON.stringify([entry.tops, entry.sources])).digest("hex");
+    const old = this.current.get(key) ?? this.notInStore.get(key);
+    if (old !== undefined && old.outcome === outcome && JSON.stringify([old.files, old.absent]) === JSON.stringify([files, absent])) return;
+    const body = v8.serialize(entry);
     const step = Math.max(1, Math.ceil(entry.tops.length / PROBES));
-    const header: Header = { files, absent, probe: entry.tops.filter((_, i) => i % step === 0) };
-    const h = v8.serialize(header);
+    const probe = entry.tops.filter((_, i) => i % step === 0);
+    const h = v8.serialize({ files, absent, probe, outcome, body: createHash("sha256").update(body).digest("hex") } satisfies Header);
     const len = Buffer.alloc(4);
     len.writeUInt32LE(h.length);
-    const rest = Buffer.concat([len, h, v8.serialize(entry)]);
     const f = this.fileOf(key);
     const tmp = `${f}.${process.pid}.${threadId}.tmp`;
     try {
       fs.mkdirSync(path.dirname(f), { recursive: true });
-      fs.writeFileSync(tmp, Buffer.concat([MAGIC, createHash("sha256").update(rest).digest(), rest]));
+      fs.writeFileSync(tmp, Buffer.concat([MAGIC, len, createHash("sha256").update(h).digest(), h, body]));
       fs.renameSync(tmp, f);
     } catch {
       fs.rmSync(tmp, { force: true });

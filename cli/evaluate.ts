@@ -6,7 +6,7 @@ import type { EvalStore } from "../eval/state.js";
 import { CairnError, checkName, makeFixedOutputPath, printStorePath } from "../store/format/index.js";
 import type { AddPathOptions, LocalStore, TextStaging } from "../store/local-store.js";
 import { hashPath } from "../store/nar-fs.js";
-import { evalCache, type CachedEvaluation, type SourceRecord } from "./eval-cache.js";
+import { evalCache, type SourceRecord } from "./eval-cache.js";
 
 export { Evaluator };
 
@@ -24,27 +24,22 @@ export async function instantiate(ev: Evaluator, opening: PromiseLike<LocalStore
   const sources = recipeSources(ev.storeDir);
   const cache = evalCache();
   const key = cache?.key(ev.storeDir, file, attrs);
-  const cached = key !== undefined ? fromCache(cache!.lookup(key), sources, opening) : undefined;
-  const hit = cached !== undefined ? await cached : undefined;
-  if (hit !== undefined) return hit;
+  // A current entry (its files unchanged, its path() sources giving the same paths) is the result
+  // if the store has its .drv files (rooted first, against the gc); otherwise the recipe is
+  // evaluated, which writes them again (and the entry, if it changed).
+  const c = key !== undefined && !cache!.lacksStore(key) ? cache!.lookup(key) : undefined;
+  const current = c !== undefined && c.sources.every((s) => sources.pathOf(s.source, s.opts) === s.path);
+  if (current) {
+    const store = await opening;
+    store.addTempRoots(c.tops);
+    if (c.tops.every((p) => store.isValidPath(p))) return { selected: expandSelection(c.selection), written: 0 };
+  }
   const r = await evaluateAndWrite(ev, opening, file, attrs, sources);
   if (key !== undefined && r.deps.impure === undefined) {
     const { files, absent } = r.deps;
     cache!.write(key, files, absent, { selection: r.selection, tops: r.tops, sources: sources.recorded() });
   }
   return { selected: expandSelection(r.selection), written: r.written };
-}
-
-/**
- * The cached evaluation, if its path() sources still give the same paths and its .drv files are
- * valid (rooted first, against the gc); otherwise undefined (the recipe is evaluated).
- */
-async function fromCache(c: CachedEvaluation | undefined, sources: RecipeSources, opening: PromiseLike<LocalStore>): Promise<Evaluated | undefined> {
-  if (c === undefined || !c.sources.every((s) => sources.pathOf(s.source, s.opts) === s.path)) return undefined;
-  const store = await opening;
-  store.addTempRoots(c.tops);
-  if (!c.tops.every((p) => store.isValidPath(p))) return undefined;
-  return { selected: expandSelection(c.selection), written: 0 };
 }
 
 /** Evaluate on the evaluation thread and write what the selection needs that is not valid yet. */

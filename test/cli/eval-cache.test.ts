@@ -147,19 +147,20 @@ describe("evaluation cache", () => {
     expect(again.ran).toBe(true);
     expect(again.out).toBe(out);
     expect(t.run(["path-info", drv]).out).toContain(drv);
-    // Damage every entry: each is ignored (and replaced).
+    // Damage every entry, in its header or in its result, or cut it short: each is ignored and
+    // replaced.
     const entries = fs.readdirSync(path.join(t.env.XDG_CACHE_HOME, "cairn/eval"), { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".eval"));
     expect(entries.length).toBeGreaterThan(0);
-    for (const e of entries) {
-      const f = path.join(t.env.XDG_CACHE_HOME, "cairn/eval", e);
-      const b = fs.readFileSync(f);
-      b[b.length - 3] ^= 0xff;
-      fs.writeFileSync(f, b);
+    for (const damage of [(b: Buffer) => (b[60] ^= 0xff, b), (b: Buffer) => (b[b.length - 3] ^= 0xff, b), (b: Buffer) => b.subarray(0, b.length - 1)]) {
+      for (const e of entries) {
+        const f = path.join(t.env.XDG_CACHE_HOME, "cairn/eval", e);
+        fs.writeFileSync(f, damage(fs.readFileSync(f)));
+      }
+      const damaged = t.run(["instantiate", "r.ts"]);
+      expect(damaged.ran).toBe(true);
+      expect(damaged.out).toBe(out);
+      expect(t.run(["instantiate", "r.ts"]).ran).toBe(false);
     }
-    const damaged = t.run(["instantiate", "r.ts"]);
-    expect(damaged.ran).toBe(true);
-    expect(damaged.out).toBe(out);
-    expect(t.run(["instantiate", "r.ts"]).ran).toBe(false);
     expect(t.run(["verify"]).out).not.toMatch(/error|invalid/i);
   });
 
