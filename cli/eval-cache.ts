@@ -48,6 +48,8 @@ interface Header {
 }
 
 const MAGIC = Buffer.from("cairn-eval-cache-2\n");
+/** Entries not used for this long are removed when another is written. */
+const KEEP_MS = 30 * 24 * 3600 * 1000;
 const PROBES = 16;
 
 /** The files whose code decides what an evaluation gives: cairn's evaluation and format modules. */
@@ -70,6 +72,14 @@ function localTime(): string {
     return fs.readlinkSync("/etc/localtime");
   } catch {
     return sha256File("/etc/localtime") ?? "";
+  }
+}
+
+function namesIn(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch {
+    return [];
   }
 }
 
@@ -176,7 +186,11 @@ export class EvalCache {
     try {
       const data = fs.readFileSync(this.fileOf(key));
       const body = data.subarray(HEAD + data.readUInt32LE(MAGIC.length));
-      if (createHash("sha256").update(body).digest("hex") === h.body) return v8.deserialize(body) as CachedEvaluation;
+      if (createHash("sha256").update(body).digest("hex") === h.body) {
+        const now = new Date();
+        fs.utimesSync(this.fileOf(key), now, now); // used: kept by prune()
+        return v8.deserialize(body) as CachedEvaluation;
+      }
     } catch {
       // unreadable: as damaged
     }
@@ -206,6 +220,21 @@ export class EvalCache {
       fs.renameSync(tmp, f);
     } catch {
       fs.rmSync(tmp, { force: true });
+      return;
+    }
+    this.prune();
+  }
+
+  /** Remove entries (and leftover temp files) not used for KEEP_MS: recipes come and go. */
+  private prune(): void {
+    const old = Date.now() - KEEP_MS;
+    for (const sub of namesIn(this.dir)) {
+      const d = path.join(this.dir, sub);
+      for (const name of namesIn(d)) {
+        const f = path.join(d, name);
+        const st = fs.statSync(f, { throwIfNoEntry: false });
+        if (st !== undefined && st.isFile() && st.mtimeMs < old) fs.rmSync(f, { force: true });
+      }
     }
   }
 }

@@ -13,8 +13,9 @@ import { evaluates, guessEvaluation } from "./guess.js";
 // the rest is imported below.
 const ARGS = process.argv.slice(2);
 const EVALUATES = evaluates(ARGS);
-// The evaluation cache (cli/eval-cache.ts), unless CAIRN_EVAL_CACHE=0.
-const EVAL_CACHE = EVALUATES && !/^(0|off|false|no)$/i.test(process.env.CAIRN_EVAL_CACHE ?? "");
+// The evaluation cache (cli/eval-cache.ts), unless CAIRN_EVAL_CACHE=0 or --no-eval-cache (which
+// the commands that evaluate declare, for their help and so that commander accepts it).
+const EVAL_CACHE = EVALUATES && !ARGS.includes("--no-eval-cache") && !/^(0|off|false|no)$/i.test(process.env.CAIRN_EVAL_CACHE ?? "");
 if (EVALUATES) {
   // The store's modules load meanwhile (lmdb's in one synchronous stretch): then this thread is
   // free when the recipe's first path() call comes, which it answers before the store is open.

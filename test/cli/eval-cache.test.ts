@@ -52,8 +52,12 @@ describe("evaluation cache", () => {
     // Another attribute selection is another entry.
     expect(t.run(["instantiate", "r.ts", "-A", "a"]).ran).toBe(true);
     expect(t.run(["instantiate", "r.ts", "-A", "a"]).ran).toBe(false);
-    // CAIRN_EVAL_CACHE=0: evaluated every time.
+    // CAIRN_EVAL_CACHE=0 or --no-eval-cache: evaluated every time.
     expect(t.run(["instantiate", "r.ts"], { CAIRN_EVAL_CACHE: "0" }).ran).toBe(true);
+    expect(t.run(["instantiate", "--no-eval-cache", "r.ts"]).ran).toBe(true);
+    expect(t.run(["build", "r.ts", "--no-eval-cache", "--no-link", "--no-sandbox"]).ran).toBe(true);
+    expect(t.run(["profile", "install", "r.ts", "--no-eval-cache"]).ran).toBe(true);
+    expect(t.run(["instantiate", "r.ts"]).ran).toBe(false);
   });
 
   it("runs it again when an imported recipe file changes, or a file whose absence decided an import appears", () => {
@@ -162,6 +166,23 @@ describe("evaluation cache", () => {
       expect(t.run(["instantiate", "r.ts"]).ran).toBe(false);
     }
     expect(t.run(["verify"]).out).not.toMatch(/error|invalid/i);
+  });
+
+  it("an entry not used for 30 days is removed when another is written; one used is kept", () => {
+    const t = setup({ "r.ts": recipe(`"x"`), "s.ts": recipe(`"y"`), "u.ts": recipe(`"z"`) });
+    t.run(["instantiate", "r.ts"]);
+    t.run(["instantiate", "s.ts"]);
+    const dir = path.join(t.env.XDG_CACHE_HOME, "cairn/eval");
+    const entries = () => fs.readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".eval")).sort();
+    const [e1, e2] = entries();
+    expect(entries()).toHaveLength(2);
+    const longAgo = new Date(Date.now() - 31 * 24 * 3600 * 1000);
+    for (const e of [e1!, e2!]) fs.utimesSync(path.join(dir, e), longAgo, longAgo);
+    expect(t.run(["instantiate", "r.ts"]).ran).toBe(false); // used: its time is now
+    t.run(["instantiate", "u.ts"]); // a write: prunes
+    expect(entries()).toHaveLength(2);
+    expect(t.run(["instantiate", "r.ts"]).ran).toBe(false);
+    expect(t.run(["instantiate", "s.ts"]).ran).toBe(true);
   });
 
   it("build and profile install use the entry instantiate made (and the reverse)", () => {
