@@ -11,12 +11,14 @@
 //   it gave (hashed again by the caller, as path() would);
 // - the caller also requires the selection's .drv files to be valid in the store (or evaluates).
 // Entries are written atomically; one that does not check (a torn write, another version) is
-// ignored. CAIRN_EVAL_CACHE=0 turns the cache off.
+// ignored and replaced; unused ones are pruned (eval/cache-dir.ts). CAIRN_EVAL_CACHE=0 (or
+// --no-eval-cache) turns the cache off.
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { threadId } from "node:worker_threads";
 import v8 from "node:v8";
+import { prune, touch } from "../eval/cache-dir.js";
 import type { Selection } from "../eval/evaluator.js";
 import type { AddPathOptions } from "../store/local-store.js";
 
@@ -48,8 +50,6 @@ interface Header {
 }
 
 const MAGIC = Buffer.from("cairn-eval-cache-2\n");
-/** Entries not used for this long are removed when another is written. */
-const KEEP_MS = 30 * 24 * 3600 * 1000;
 const PROBES = 16;
 
 /** The files whose code decides what an evaluation gives: cairn's evaluation and format modules. */
@@ -72,14 +72,6 @@ function localTime(): string {
     return fs.readlinkSync("/etc/localtime");
   } catch {
     return sha256File("/etc/localtime") ?? "";
-  }
-}
-
-function namesIn(dir: string): string[] {
-  try {
-    return fs.readdirSync(dir);
-  } catch {
-    return [];
   }
 }
 
@@ -187,8 +179,7 @@ export class EvalCache {
       const data = fs.readFileSync(this.fileOf(key));
       const body = data.subarray(HEAD + data.readUInt32LE(MAGIC.length));
       if (createHash("sha256").update(body).digest("hex") === h.body) {
-        const now = new Date();
-        fs.utimesSync(this.fileOf(key), now, now); // used: kept by prune()
+        touch(this.fileOf(key));
         return v8.deserialize(body) as CachedEvaluation;
       }
     } catch {
@@ -222,21 +213,9 @@ export class EvalCache {
       fs.rmSync(tmp, { force: true });
       return;
     }
-    this.prune();
+    prune(this.dir);
   }
 
-  /** Remove entries (and leftover temp files) not used for KEEP_MS: recipes come and go. */
-  private prune(): void {
-    const old = Date.now() - KEEP_MS;
-    for (const sub of namesIn(this.dir)) {
-      const d = path.join(this.dir, sub);
-      for (const name of namesIn(d)) {
-        const f = path.join(d, name);
-        const st = fs.statSync(f, { throwIfNoEntry: false });
-        if (st !== undefined && st.isFile() && st.mtimeMs < old) fs.rmSync(f, { force: true });
-      }
-    }
-  }
 }
 
 let configured: EvalCache | undefined;

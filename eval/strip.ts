@@ -5,6 +5,7 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
+import { prune, touch } from "./cache-dir.js";
 
 const STRIPPER = "amaro-strip-1";
 
@@ -58,7 +59,10 @@ export function locateSyntaxError(file: string, source: string): string | undefi
   }
 }
 
-/** A content-addressed cache of derived files (stripped code, code caches); writes are atomic. */
+/**
+ * A content-addressed cache of derived files (stripped code, code caches); writes are atomic,
+ * unused files are pruned (cache-dir.ts).
+ */
 export class RecipeCache {
   constructor(private readonly dir: string | undefined) {}
 
@@ -75,11 +79,14 @@ export class RecipeCache {
   read(key: string, ext: string): Buffer | undefined {
     const f = this.file(key, ext);
     if (f === undefined) return undefined;
+    let data: Buffer;
     try {
-      return fs.readFileSync(f);
+      data = fs.readFileSync(f);
     } catch {
       return undefined; // not cached yet
     }
+    touch(f);
+    return data;
   }
 
   write(key: string, ext: string, data: string | Uint8Array): void {
@@ -91,8 +98,9 @@ export class RecipeCache {
       fs.writeFileSync(tmp, data);
       fs.renameSync(tmp, f);
     } catch {
-      /* a cache that cannot be written only costs time */
+      return; // a cache that cannot be written only costs time
     }
+    prune(this.dir!);
   }
 
   /** The stripped form of a TypeScript source, cached. */

@@ -185,6 +185,25 @@ describe("evaluation cache", () => {
     expect(t.run(["instantiate", "s.ts"]).ran).toBe(true);
   });
 
+  it("the stripped-recipe cache is pruned the same way", () => {
+    const t = setup({ "r.ts": recipe(`"x"`), "s.ts": recipe(`"y"`) });
+    const dir = path.join(t.env.XDG_CACHE_HOME, "cairn/recipes");
+    t.run(["instantiate", "r.ts"]);
+    const files = () => fs.readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => /\.(js|v8)$/.test(f)).sort();
+    const mine = files();
+    expect(mine.length).toBeGreaterThan(0);
+    fs.mkdirSync(path.join(dir, "zz"), { recursive: true });
+    fs.writeFileSync(path.join(dir, "zz/unused.js"), "old");
+    const longAgo = new Date(Date.now() - 31 * 24 * 3600 * 1000);
+    for (const f of [...mine, "zz/unused.js"]) fs.utimesSync(path.join(dir, f), longAgo, longAgo);
+    // r.ts again (its stripped code is read: kept), then s.ts (written: prunes).
+    t.run(["instantiate", "r.ts", "--no-eval-cache"]);
+    t.run(["instantiate", "s.ts"]);
+    const now = files();
+    expect(now).not.toContain("zz/unused.js");
+    for (const f of mine) expect(now).toContain(f);
+  });
+
   it("build and profile install use the entry instantiate made (and the reverse)", () => {
     const t = setup({ "r.ts": recipe(`"x"`) });
     expect(t.run(["instantiate", "r.ts"]).ran).toBe(true);
