@@ -7,9 +7,10 @@ import type { Context, Env } from "./context.js";
 import { answerHeadEarly, headStart, prestartEvaluator } from "../eval/prestart.js";
 import { evaluates, guessEvaluation } from "./guess.js";
 
-// Commands that evaluate recipes start their evaluation thread first: it boots while this thread
-// loads the rest (its boot, then the evaluation, is what these commands wait for). So this module
-// imports nothing else before it (prestart.js needs only node:worker_threads, guess.js nothing):
+// Commands that evaluate recipes start their evaluation thread as soon as they know the
+// evaluation cache does not have the answer: it boots while this thread loads the rest (its boot,
+// then the evaluation, is what these commands wait for). So this module imports little before it
+// (prestart.js needs only node:worker_threads, guess.js nothing, eval-cache.js node's builtins):
 // the rest is imported below.
 const ARGS = process.argv.slice(2);
 const EVALUATES = evaluates(ARGS);
