@@ -147,14 +147,14 @@ export class EvalCache {
 
   /**
    * Whether an entry for `key` is current as far as this can tell without hashing the sources or
-   * opening the store (its probed .drv files exist): cli/main.ts then gives the evaluation thread
-   * no head start. What it finds is kept for lookup() and lacksStore().
+   * opening the store (its probed .drv files exist in `realStoreDir`): cli/main.ts then gives the
+   * evaluation thread no head start. What it finds is kept for lookup() and lacksStore().
    */
-  preload(key: string): boolean {
+  preload(key: string, realStoreDir: string): boolean {
     const h = this.header(key);
     if (h === undefined) return false;
     // A valid path exists on disk: one probe missing, and the recipe must be evaluated anyway.
-    if (!h.probe.every((p) => fs.existsSync(p))) {
+    if (!h.probe.every((p) => fs.existsSync(path.join(realStoreDir, path.basename(p))))) {
       if (EvalCache.unchanged(h)) this.notInStore.set(key, h);
       return false;
     }

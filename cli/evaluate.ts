@@ -78,30 +78,66 @@ async function evaluateAndWrite(
     // that is one validity check per top, and nothing is written.
     store.addTempRoots(r.tops);
     if (r.tops.every((p) => store.isValidPath(p))) return result(0);
-    const byPath = new Map((await ev.closure()).map((c) => [c.path, c]));
-    const missing: string[] = [];
-    const seen = new Set<string>();
-    for (const todo = [...r.tops]; todo.length > 0; ) {
-      const p = todo.pop()!;
-      const c = byPath.get(p);
-      // Not made by this evaluation: a path() source, valid since it was added.
-      if (seen.has(p) || c === undefined) continue;
-      seen.add(p);
-      // Staged means found invalid as it was made (addTextObjects checks again, claiming).
-      if (!staging?.staged.has(p) && store.isValidPath(p)) continue;
-      missing.push(p);
-      todo.push(...c.references);
+    // Below the tops, what is missing: from the staged files' own references when they reach
+    // only staged or valid paths (a first run's case: no round trip to the thread), else from
+    // the closure the thread knows.
+    const referencesOf = new Map<string, readonly string[]>();
+    let missing = staging !== undefined ? missingStaged(r.tops, staging, store) : undefined;
+    if (missing === undefined) {
+      for (const c of await ev.closure()) referencesOf.set(c.path, c.references);
+      missing = missingIn(r.tops, referencesOf, staging, store);
     }
     if (missing.length === 0) return result(0);
     const unstaged = missing.filter((p) => !staging?.staged.has(p));
     const texts = new Map((unstaged.length > 0 ? await ev.texts(unstaged) : []).map((t) => [t.path, t]));
     // Staged ones are on disk already: only their paths and references are needed.
-    const items = missing.map((p) => texts.get(p) ?? { path: p, references: byPath.get(p)!.references, bytes: new Uint8Array(0) });
+    const items = missing.map(
+      (p) => texts.get(p) ?? { path: p, references: staging?.staged.get(p)?.references ?? referencesOf.get(p)!, bytes: new Uint8Array(0) },
+    );
     await synced;
     return result(store.addTextObjects(items, staging));
   } finally {
     staging?.discard();
   }
+}
+
+/**
+ * The paths below `tops` (themselves included) not valid yet, if every one the walk meets is
+ * staged or valid: staged means found invalid as it was made (addTextObjects checks again,
+ * claiming), and the references of a valid path are valid. Undefined when it meets anything else
+ * (something made but not staged): then the evaluation thread's closure is needed.
+ */
+function missingStaged(tops: readonly string[], staging: TextStaging, store: LocalStore): string[] | undefined {
+  const missing: string[] = [];
+  const seen = new Set<string>();
+  for (const todo = [...tops]; todo.length > 0; ) {
+    const p = todo.pop()!;
+    if (seen.has(p)) continue;
+    seen.add(p);
+    const info = staging.staged.get(p);
+    if (info !== undefined) {
+      missing.push(p);
+      todo.push(...info.references);
+    } else if (!store.isValidPath(p)) return undefined;
+  }
+  return missing;
+}
+
+/** The paths below `tops` not valid yet, given the references of everything the evaluation made. */
+function missingIn(tops: readonly string[], referencesOf: ReadonlyMap<string, readonly string[]>, staging: TextStaging | undefined, store: LocalStore): string[] {
+  const missing: string[] = [];
+  const seen = new Set<string>();
+  for (const todo = [...tops]; todo.length > 0; ) {
+    const p = todo.pop()!;
+    const refs = referencesOf.get(p);
+    // Not made by this evaluation: a path() source, valid since it was added.
+    if (seen.has(p) || refs === undefined) continue;
+    seen.add(p);
+    if (!staging?.staged.has(p) && store.isValidPath(p)) continue;
+    missing.push(p);
+    todo.push(...refs);
+  }
+  return missing;
 }
 
 /**

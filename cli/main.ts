@@ -70,8 +70,8 @@ if (GUESS !== undefined) {
     // As the commands pass it on: build and instantiate as given, profile install absolute (it is
     // recorded in the profile's manifest).
     const file = GUESS.command === "profile install" ? path.resolve(GUESS.file) : GUESS.file;
-    const { storeDir } = resolveLayout(ctx, GUESS);
-    if (!EVAL_CACHE_USED?.preload(EVAL_CACHE_USED.key(storeDir, file, GUESS.attrs))) {
+    const { storeDir, realStoreDir } = resolveLayout(ctx, GUESS);
+    if (!EVAL_CACHE_USED?.preload(EVAL_CACHE_USED.key(storeDir, file, GUESS.attrs), realStoreDir)) {
       prestartEvaluator();
       headStart({ storeDir, cacheDir: recipeCacheDir(ctx), file, attrs: GUESS.attrs });
       // A recipe's first path() call is answered as soon as the hashing code has loaded, not when

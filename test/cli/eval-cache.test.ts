@@ -60,6 +60,17 @@ describe("evaluation cache", () => {
     expect(t.run(["instantiate", "r.ts"]).ran).toBe(false);
   });
 
+  it("hits with a logical store dir other than the physical one (CAIRN_STORE_DIR=/nix/store)", () => {
+    const t = setup({ "r.ts": recipe(`"x"`) });
+    const nix = { CAIRN_STORE_DIR: "/nix/store" };
+    const first = t.run(["instantiate", "r.ts"], nix);
+    expect(first.ran).toBe(true);
+    expect(first.out).toMatch(/^\/nix\/store\/\S+-a\.drv\n$/);
+    expect(t.run(["instantiate", "r.ts"], nix)).toEqual({ ran: false, out: first.out });
+    // Another store dir is another key.
+    expect(t.run(["instantiate", "r.ts"], { CAIRN_ROOT: path.join(t.dir, "root2") }).ran).toBe(true);
+  });
+
   it("runs it again when an imported recipe file changes, or a file whose absence decided an import appears", () => {
     const t = setup({ "r.ts": recipe(`x`, `import { x } from "./lib.js";`), "lib.ts": `export const x = "one";\n` });
     const one = t.run(["instantiate", "r.ts"]).out;

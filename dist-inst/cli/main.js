@@ -1,0 +1,230 @@
+#!/usr/bin/env node
+// The `cairn` command. The only module that reads process.argv/env and calls process.exit;
+// it maps error codes to exit statuses as Nix does and prints one line per failure.
+import path from "node:path";
+import { answerHeadEarly, headStart, prestartEvaluator } from "../eval/prestart.js";
+import { evaluates, guessEvaluation } from "./guess.js";
+// Commands that evaluate recipes start their evaluation thread as soon as they know the
+// evaluation cache does not have the answer: it boots while this thread loads the rest (its boot,
+// then the evaluation, is what these commands wait for). So this module imports little before it
+// (prestart.js needs only node:worker_threads, guess.js nothing, eval-cache.js node's builtins):
+// the rest is imported below.
+const ARGS = process.argv.slice(2);
+const EVALUATES = evaluates(ARGS);
+// The evaluation cache (cli/eval-cache.ts), unless CAIRN_EVAL_CACHE=0 or --no-eval-cache (which
+// the commands that evaluate declare, for their help and so that commander accepts it).
+const EVAL_CACHE = EVALUATES && !ARGS.includes("--no-eval-cache") && !/^(0|off|false|no)$/i.test(process.env.CAIRN_EVAL_CACHE ?? "");
+if (EVALUATES) {
+    // The store's modules load meanwhile (lmdb's in one synchronous stretch): then this thread is
+    // free when the recipe's first path() call comes, which it answers before the store is open.
+    import("../store/local-store.js").catch(() => { });
+}
+const [{ CairnError }, { err, resolveLayout, recipeCacheDir, evalCacheDir }, evalCacheModule] = await Promise.all([
+    import("../store/format/errors.js"),
+    import("./context.js"),
+    EVAL_CACHE ? import("./eval-cache.js") : undefined,
+]);
+const ENV = {
+    CAIRN_ROOT: process.env.CAIRN_ROOT,
+    CAIRN_STORE_DIR: process.env.CAIRN_STORE_DIR,
+    XDG_DATA_HOME: process.env.XDG_DATA_HOME,
+    XDG_CACHE_HOME: process.env.XDG_CACHE_HOME,
+    HOME: process.env.HOME,
+    CAIRN_MAX_JOBS: process.env.CAIRN_MAX_JOBS,
+    TERM: process.env.TERM,
+    CAIRN_TEST_GC_SYNC_1: process.env.CAIRN_TEST_GC_SYNC_1,
+    CAIRN_TEST_GC_SYNC_2: process.env.CAIRN_TEST_GC_SYNC_2,
+    CAIRN_TEST_GC_SYNC_3: process.env.CAIRN_TEST_GC_SYNC_3,
+    CAIRN_AUTO_OPTIMISE: process.env.CAIRN_AUTO_OPTIMISE,
+    CAIRN_SUBSTITUTERS: process.env.CAIRN_SUBSTITUTERS,
+    CAIRN_TRUSTED_PUBLIC_KEYS: process.env.CAIRN_TRUSTED_PUBLIC_KEYS,
+    SHELL: process.env.SHELL,
+    PATH: process.env.PATH,
+    CAIRN_TEST_ESP_FREE: process.env.CAIRN_TEST_ESP_FREE,
+};
+// What changes how JavaScript behaves besides the code: part of the evaluation cache's key.
+const RUNTIME = JSON.stringify([
+    process.version,
+    process.platform,
+    process.arch,
+    Object.entries(process.env)
+        .filter(([k]) => /^(TZ|LANG|LANGUAGE|LC_[A-Z_]+|NODE_OPTIONS|NODE_ICU_DATA)$/.test(k))
+        .sort(([a], [b]) => (a < b ? -1 : 1)),
+]);
+const EVAL_CACHE_USED = evalCacheModule !== undefined ? new evalCacheModule.EvalCache(evalCacheDir({ env: ENV }), RUNTIME) : undefined;
+evalCacheModule?.useEvalCache(EVAL_CACHE_USED);
+// The evaluation the command will ask for, read off the command line (cli/guess.ts): the thread
+// starts on it at once, unless the evaluation cache has it. A wrong guess costs time, not
+// correctness (eval/prestart.ts).
+const GUESS = EVALUATES ? guessEvaluation(ARGS) : undefined;
+if (EVALUATES && GUESS === undefined)
+    prestartEvaluator();
+if (GUESS !== undefined) {
+    try {
+        const ctx = { env: ENV };
+        // As the commands pass it on: build and instantiate as given, profile install absolute (it is
+        // recorded in the profile's manifest).
+        const file = GUESS.command === "profile install" ? path.resolve(GUESS.file) : GUESS.file;
+        const { storeDir } = resolveLayout(ctx, GUESS);
+        if (!EVAL_CACHE_USED?.preload(EVAL_CACHE_USED.key(storeDir, file, GUESS.attrs))) {
+            prestartEvaluator();
+            headStart({ storeDir, cacheDir: recipeCacheDir(ctx), file, attrs: GUESS.attrs });
+            // A recipe's first path() call is answered as soon as the hashing code has loaded, not when
+            // the command gets to it.
+            import("./evaluate.js").then(({ recipeSources }) => {
+                const sources = recipeSources(storeDir);
+                answerHeadEarly((source, opts) => sources.early(source, opts));
+            }, () => { });
+        }
+    }
+    catch {
+        // An invalid store dir: the command says so.
+        prestartEvaluator();
+    }
+}
+// Required rather than imported: importing CommonJS from ESM starts a lexer over it (~20 ms of
+// start-up for every command). Loaded in main(), after the fast paths that do without it.
+const loadCommander = async () => (await import("node:module")).createRequire(import.meta.url)("commander");
+/**
+ * Every command, by the name it is invoked as. Only the one that runs is loaded (the others cost
+ * ~70 ms of module loading together); --help and unknown names load them all.
+ */
+const COMMANDS = {
+    add: () => import("./commands/add.js"),
+    hash: () => import("./commands/hash.js"),
+    dump: () => import("./commands/dump.js"),
+    restore: () => import("./commands/restore.js"),
+    "path-info": () => import("./commands/path-info.js"),
+    verify: () => import("./commands/verify.js"),
+    instantiate: () => import("./commands/instantiate.js"),
+    "show-derivation": () => import("./commands/show-derivation.js"),
+    derivation: () => import("./commands/derivation.js"),
+    // builder
+    build: () => import("./commands/build.js"),
+    log: () => import("./commands/log.js"),
+    // profiles
+    profile: () => import("./commands/profile.js"),
+    shell: () => import("./commands/shell.js"),
+    "diff-closures": () => import("./commands/diff-closures.js"),
+    // gc
+    gc: () => import("./commands/gc.js"),
+    "why-depends": () => import("./commands/why-depends.js"),
+    optimise: () => import("./commands/optimise.js"),
+    // binary caches
+    copy: () => import("./commands/copy.js"),
+    key: () => import("./commands/key.js"),
+    sign: () => import("./commands/sign.js"),
+    // system
+    system: () => import("./commands/system.js"),
+};
+const EXIT = {
+    E_HASH_MISMATCH: 102, // as nix-build's "hash mismatch in fixed-output derivation"
+};
+/** CAIRN_CRASH_AT=<point>:<n> kills this process (SIGKILL) at the n-th time it reaches <point>. */
+function crashHook(spec) {
+    if (!spec)
+        return undefined;
+    const m = /^([\w.-]+):(\d+)$/.exec(spec);
+    if (!m)
+        throw new CairnError("E_USAGE", `CAIRN_CRASH_AT='${spec}': expected <point>:<n>`);
+    const [, at, nth] = m;
+    let hits = 0;
+    return (point) => {
+        if (point === at && ++hits === Number(nth))
+            process.kill(process.pid, "SIGKILL");
+    };
+}
+/**
+ * SIGINT/SIGTERM while `f` runs abort its signal, so builds are killed, temp dirs removed and
+ * claims released before cairn exits; a second signal exits at once.
+ */
+async function withCancellation(f) {
+    const ac = new AbortController();
+    const onSignal = (sig) => {
+        if (ac.signal.aborted)
+            process.exit(sig === "SIGINT" ? 130 : 143);
+        ac.abort();
+    };
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+    try {
+        return await f(ac.signal);
+    }
+    finally {
+        process.off("SIGINT", onSignal);
+        process.off("SIGTERM", onSignal);
+    }
+}
+function oneLine(s) {
+    return s.replace(/\s*\n\s*/g, "; ").trim();
+}
+async function main(argv) {
+    let command = "cairn";
+    let commander;
+    try {
+        const ctx = {
+            env: ENV,
+            hooks: { crash: crashHook(process.env.CAIRN_CRASH_AT) },
+            // Getters: process.stdout makes a stream (and may load net/tty) on first use.
+            get stdoutIsTTY() {
+                return !!process.stdout.isTTY;
+            },
+            get stderrIsTTY() {
+                return !!process.stderr.isTTY;
+            },
+            withCancellation,
+        };
+        // `profile rollback|switch-generation` with plain arguments: mostly start-up, so without commander.
+        if (argv[0] === "profile" && (argv[1] === "rollback" || argv[1] === "switch-generation")) {
+            command = `profile ${argv[1]}`;
+            if (await (await import("./commands/profile-switch.js")).runFast(ctx, argv.slice(1)))
+                return 0;
+            command = "cairn";
+        }
+        const first = argv.find((a) => !a.startsWith("-"));
+        commander = await loadCommander();
+        const { Command } = commander;
+        const program = new Command("cairn")
+            .description("a Nix-compatible package store, per user, without a daemon")
+            .version("0.1.0")
+            .exitOverride()
+            .configureOutput({ writeErr: () => { }, writeOut: (s) => process.stdout.write(s) })
+            .showSuggestionAfterError(true);
+        const load = first !== undefined && Object.hasOwn(COMMANDS, first) ? [COMMANDS[first]] : Object.values(COMMANDS);
+        const commands = await Promise.all(load.map((f) => f()));
+        for (const m of commands)
+            m.register(program, ctx);
+        program.hook("preAction", (_p, action) => {
+            const names = [];
+            for (let c = action; c !== null && c !== program; c = c.parent)
+                names.unshift(c.name());
+            command = names.join(" ");
+        });
+        await program.parseAsync(argv, { from: "user" });
+        return 0;
+    }
+    catch (e) {
+        if (commander !== undefined && e instanceof commander.CommanderError) {
+            if (e.exitCode === 0)
+                return 0; // --help, --version
+            err(`cairn: ${command === "cairn" ? "usage" : command}: ${oneLine(e.message.replace(/^error: /, ""))}\n`);
+            return 1;
+        }
+        if (process.env.CAIRN_DEBUG)
+            err(`${e.stack}\n`);
+        if (e instanceof CairnError) {
+            err(`cairn: ${command}: ${oneLine(e.message)}\n`);
+            const status = e.data.exitStatus;
+            return typeof status === "number" ? status : (EXIT[e.code] ?? 1);
+        }
+        err(`cairn: ${command}: internal error: ${oneLine(e.message ?? String(e))} (CAIRN_DEBUG=1 shows more)\n`);
+        return 1;
+    }
+}
+// process.exit rather than a natural exit: Node then does not free the environment, where lmdb-js
+// would close the store's gate and, as its last user, destroy the lock's mutexes under a cairn
+// process opening the store at that moment (store/db.ts). Output is written synchronously.
+const __r = await main(process.argv.slice(2));
+process._rawDebug("MARK", (performance.timeOrigin+performance.now()-Number(process.env.T0)).toFixed(1), "exit");
+process.exit(__r);
+//# sourceMappingURL=main.js.map

@@ -1,0 +1,102 @@
+// A user environment as a store object: the union of the installed packages (profiles/buildenv.ts)
+// plus manifest.json, added as Nix's addToStore adds a source with references (store/add-tree.ts):
+// the path is makeFixedOutputPath(recursive sha256 of its NAR, references = the packages), i.e.
+// `source:<refs>:sha256:<nar hash>:<storeDir>:user-environment`, and it is registered with those
+// references. Nix builds its user environments with the builtin:buildenv derivation instead; cairn
+// computes the same kind of tree in-process, so the path depends only on the tree and the packages:
+// the same set of packages always gives the same environment.
+import fs from "node:fs";
+import { CairnError } from "../store/format/index.js";
+import { addTree, hashTree } from "../store/add-tree.js";
+import { buildUnion, countEntries, unionTree } from "./buildenv.js";
+import { MANIFEST_FILE, fullName, manifestPaths, parseManifest, printManifest } from "./manifest.js";
+export const USER_ENV_NAME = "user-environment";
+// Names are read as UTF-8 strings, which is cheap; those bytes are the latin1 string buildenv.ts
+// keeps only when they are ASCII. A name that is not UTF-8 reads as U+FFFD, so a directory with
+// one (or with a real U+FFFD) is read again as bytes; other non-ASCII names are converted.
+const ASCII = /^[\x00-\x7f]*$/;
+const pathArg = (latin1Path) => (ASCII.test(latin1Path) ? latin1Path : Buffer.from(latin1Path, "latin1"));
+function statIsDir(p) {
+    try {
+        return fs.statSync(p).isDirectory();
+    }
+    catch {
+        return false; // missing, or a dangling symlink: a file-like entry
+    }
+}
+/** Reads package trees on disk; symlinks count as directories when they lead to one. */
+export const fsTreeReader = {
+    isDir(p) {
+        return statIsDir(pathArg(p));
+    },
+    readDir(p) {
+        const arg = pathArg(p);
+        const ents = fs.readdirSync(arg, { withFileTypes: true });
+        if (ents.some((d) => d.name.includes("\ufffd")))
+            return readDirBytes(Buffer.from(p, "latin1"));
+        const out = [];
+        for (const d of ents) {
+            const name = ASCII.test(d.name) ? d.name : Buffer.from(d.name).toString("latin1");
+            out.push({ name, isDir: d.isSymbolicLink() ? statIsDir(pathArg(`${p}/${name}`)) : d.isDirectory() });
+        }
+        return out;
+    },
+};
+function readDirBytes(base) {
+    const out = [];
+    for (const d of fs.readdirSync(base, { withFileTypes: true, encoding: "buffer" })) {
+        const name = d.name;
+        out.push({ name: name.toString("latin1"), isDir: d.isSymbolicLink() ? statIsDir(Buffer.concat([base, Buffer.from("/"), name])) : d.isDirectory() });
+    }
+    return out;
+}
+/** `p`'s entry from `cache`, else from the store (undefined: not valid). */
+export function cachedInfo(store, p, cache) {
+    let e = cache.get(p);
+    if (e === undefined) {
+        const info = store.queryPathInfo(p);
+        if (info === undefined)
+            return undefined;
+        e = { path: p, narSize: info.narSize, references: info.references };
+        cache.set(p, e);
+    }
+    return e;
+}
+/**
+ * Make (or find) the environment for `m`: every installed path must be valid; a collision is an
+ * error naming both packages and the file. Returns the environment's store path, temp-rooted.
+ * `cache` keeps the packages' infos read for the validity check (the caller's diff needs them).
+ */
+export function buildUserEnvironment(store, m, crash, cache = new Map()) {
+    const refs = manifestPaths(m);
+    // Temp roots until the generation link exists (RELIABILITY.md §2.3, profiles step 1).
+    store.addTempRoots(refs);
+    for (const p of refs) {
+        if (cachedInfo(store, p, cache) === undefined) {
+            throw new CairnError("E_INVALID_PATH", `cannot install '${p}': it is not a valid store path`, { path: p });
+        }
+    }
+    const pkgs = m.elements.flatMap((e) => e.storePaths.map((p) => ({ storePath: p, realPath: store.realPath(p), label: fullName(e), priority: e.priority })));
+    const union = buildUnion(pkgs, fsTreeReader, { reservedTopLevel: [MANIFEST_FILE] });
+    const tree = unionTree(union, new Map([[MANIFEST_FILE, Buffer.from(printManifest(m))]]));
+    const t = hashTree(store, USER_ENV_NAME, tree, refs);
+    store.addTempRoots([t.path]);
+    crash?.("profile.env-computed");
+    const p = addTree(store, t, tree, { referencesChecked: true, ...(crash ? { crash } : {}) });
+    crash?.("profile.env-registered");
+    const c = countEntries(union);
+    return { path: p, links: c.links, dirs: c.dirs };
+}
+/** The manifest of an environment, read from its files (no database needed). */
+export function readEnvManifest(realEnvPath) {
+    const f = `${realEnvPath}/${MANIFEST_FILE}`;
+    let text;
+    try {
+        text = fs.readFileSync(f, "utf8");
+    }
+    catch (e) {
+        throw new CairnError("E_PROFILE_MANIFEST", `cannot read '${f}': ${e.code}`, { file: f });
+    }
+    return parseManifest(text, f);
+}
+//# sourceMappingURL=user-env.js.map

@@ -1,0 +1,147 @@
+// Store paths: name rules, parsing and computation. Nix: src/libstore/path.cc (checkName),
+// src/libstore/store-api.cc (makeStorePath, makeFixedOutputPath, makeTextPath).
+import { isNix32Char } from "./base32.js";
+import { CairnError } from "./errors.js";
+import { sha256, storePathHashPart } from "./hash.js";
+import { compareUtf8, toHex } from "./bytes.js";
+export const HASH_PART_LEN = 32;
+export const MAX_NAME_LEN = 211;
+const NAME_CHARS = /^[A-Za-z0-9+\-._?=]+$/;
+/** Why `name` is not a valid store path name, or undefined if it is. */
+export function nameError(name) {
+    if (name.length === 0)
+        return "name is empty";
+    if (name.length > MAX_NAME_LEN)
+        return `name is longer than ${MAX_NAME_LEN} characters`;
+    if (!NAME_CHARS.test(name)) {
+        const bad = [...name].find((c) => !NAME_CHARS.test(c));
+        return `name contains the forbidden character ${JSON.stringify(bad)} (allowed: A-Z a-z 0-9 + - . _ ? =)`;
+    }
+    // Refused as Nix >= 2.21 refuses them (Nix 2.8 still accepts): they look like . and .. entries.
+    if (name === "." || name === "..")
+        return `name '${name}' is not allowed`;
+    if (name.startsWith(".-") || name.startsWith("..-"))
+        return `name may not start with '.-' or '..-'`;
+    return undefined;
+}
+export function checkName(name, what = "store path name") {
+    const why = nameError(name);
+    if (why !== undefined)
+        throw new CairnError("E_BAD_NAME", `invalid ${what} '${name}': ${why}`, { input: name, why });
+    return name;
+}
+/** A logical store dir: absolute, canonical, no trailing slash (it is part of every hash). */
+export function checkStoreDir(dir) {
+    const bad = !dir.startsWith("/") ||
+        dir.length < 2 ||
+        dir.endsWith("/") ||
+        dir.split("/").slice(1).some((c) => c === "" || c === "." || c === "..") ||
+        dir.includes("\0") ||
+        /[\s:]/.test(dir);
+    if (bad) {
+        throw new CairnError("E_BAD_STORE_DIR", `invalid store directory '${dir}': expected an absolute, canonical path without a trailing slash`, { input: dir });
+    }
+    return dir;
+}
+export function parseBaseName(base, input = base) {
+    if (base.length < HASH_PART_LEN + 2 || base[HASH_PART_LEN] !== "-") {
+        throw new CairnError("E_BAD_STORE_PATH", `'${input}' is not a store path: expected <32-char hash>-<name>`, {
+            input,
+        });
+    }
+    const hashPart = base.slice(0, HASH_PART_LEN);
+    for (let i = 0; i < HASH_PART_LEN; i++) {
+        if (!isNix32Char(hashPart.charCodeAt(i))) {
+            throw new CairnError("E_BAD_STORE_PATH", `'${input}' has an invalid hash part '${hashPart}'`, {
+                input,
+                offset: i,
+            });
+        }
+    }
+    const name = base.slice(HASH_PART_LEN + 1);
+    const why = nameError(name);
+    if (why !== undefined) {
+        throw new CairnError("E_BAD_STORE_PATH", `'${input}' has an invalid name: ${why}`, { input, why });
+    }
+    return { hashPart, name };
+}
+/** Parse `STORE/<hash>-<name>` (exactly one component below the store dir). */
+export function parseStorePath(storeDir, path) {
+    const prefix = storeDir + "/";
+    if (!path.startsWith(prefix)) {
+        throw new CairnError("E_BAD_STORE_PATH", `path '${path}' is not in the store directory '${storeDir}'`, {
+            input: path,
+            storeDir,
+        });
+    }
+    const base = path.slice(prefix.length);
+    if (base.includes("/")) {
+        throw new CairnError("E_BAD_STORE_PATH", `path '${path}' is not a store path: it lies inside one`, {
+            input: path,
+        });
+    }
+    return parseBaseName(base, path);
+}
+export function isStorePath(storeDir, path) {
+    try {
+        parseStorePath(storeDir, path);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+export function baseName(p) {
+    return `${p.hashPart}-${p.name}`;
+}
+export function printStorePath(storeDir, p) {
+    return `${storeDir}/${p.hashPart}-${p.name}`;
+}
+/**
+ * Nix's makeStorePath: `TYPE:sha256:<hex inner>:STORE:NAME`, sha256, XOR-fold to 20 bytes. The
+ * inner hash is bytes or lower-case hex (what evaluation has at hand).
+ */
+export function makeStorePath(storeDir, type, inner, name) {
+    checkName(name);
+    return { hashPart: storePathHashPart(`${type}:sha256:${typeof inner === "string" ? inner : toHex(inner)}:${storeDir}:${name}`), name };
+}
+function typeWithRefs(type, storeDir, refs, self) {
+    let t = type;
+    for (const r of [...refs].map((r) => printStorePath(storeDir, r)).sort(compareUtf8))
+        t += ":" + r;
+    if (self)
+        t += ":self";
+    return t;
+}
+/** makeTextPath with references given as printed store paths of this store, in byte order. */
+export function makeTextPathFromPrinted(storeDir, name, contentSha256, refs) {
+    let type = "text";
+    for (const r of refs)
+        type += ":" + r;
+    return makeStorePath(storeDir, type, contentSha256, name);
+}
+/** `builtins.toFile` and `.drv` files: `text[:REF…]`, inner = sha256 of the contents. */
+export function makeTextPath(storeDir, name, contentSha256, refs) {
+    return makeStorePath(storeDir, typeWithRefs("text", storeDir, refs, false), contentSha256, name);
+}
+/** Content-addressed paths: recursive sha256 uses `source:`, everything else `fixed:out:`. */
+export function makeFixedOutputPath(storeDir, name, info) {
+    const refs = [...(info.references ?? [])];
+    if (info.method === "recursive" && info.hash.algo === "sha256") {
+        const type = typeWithRefs("source", storeDir, refs, info.hasSelfReference ?? false);
+        return makeStorePath(storeDir, type, info.hash.bytes, name);
+    }
+    if (refs.length > 0 || info.hasSelfReference) {
+        throw new CairnError("E_BAD_REFERENCE", `a ${info.method} ${info.hash.algo} fixed-output path cannot have references`, {
+            name,
+        });
+    }
+    const inner = sha256(`fixed:out:${info.method === "recursive" ? "r:" : ""}${info.hash.algo}:${toHex(info.hash.bytes)}:`);
+    return makeStorePath(storeDir, "output:out", inner, name);
+}
+/** Output path of an input-addressed derivation. Nix: outputPathName. */
+export function makeOutputPath(storeDir, outputName, drvHash, drvName) {
+    const name = outputName === "out" ? drvName : `${drvName}-${outputName}`;
+    return makeStorePath(storeDir, `output:${outputName}`, drvHash, name);
+}
+//# sourceMappingURL=store-path.js.map
