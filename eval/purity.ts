@@ -4,8 +4,8 @@
 // the recipe and attributes, Node's version, the locale and time zone variables).
 // Everything else a recipe can reach through JavaScript's and Node's APIs is watched on the
 // evaluation thread, and one use makes the evaluation uncacheable: process (beyond its platform
-// and versions), the clock, Math.random, performance, crypto, fetch, Intl, import.meta.resolve, and any
-// module the linker cannot see into (packages, builtins that do I/O). This guards against
+// and versions), the clock, Math.random, performance, crypto, fetch, Intl, import.meta.resolve,
+// and any module the linker cannot see into (packages, builtins that do I/O). This guards against
 // accidental impurity, as Nix's pure evaluation does; it is not a security boundary (a recipe is
 // code the user runs).
 import { createHash } from "node:crypto";
