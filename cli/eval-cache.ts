@@ -99,6 +99,8 @@ export class EvalCache {
     private readonly dir: string,
     /** Node's version and platform and the variables that change JavaScript's behaviour. */
     private readonly runtime: string,
+    /** Told why an evaluation is not cached (CAIRN_DEBUG). */
+    readonly explain?: (line: string) => void,
   ) {}
 
   key(storeDir: string, file: string, attrs: readonly string[]): string {

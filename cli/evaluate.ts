@@ -38,7 +38,7 @@ export async function instantiate(ev: Evaluator, opening: PromiseLike<LocalStore
   if (key !== undefined && r.deps.impure === undefined) {
     const { files, absent } = r.deps;
     cache!.write(key, files, absent, { selection: r.selection, tops: r.tops, sources: sources.recorded() });
-  }
+  } else if (key !== undefined) cache!.explain?.(`cairn: evaluation of ${file} not cached (${r.deps.impure})\n`);
   return { selected: expandSelection(r.selection), written: r.written };
 }
 

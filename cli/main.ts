@@ -56,7 +56,8 @@ const RUNTIME = JSON.stringify([
     .filter(([k]) => /^(TZ|LANG|LANGUAGE|LC_[A-Z_]+|NODE_OPTIONS|NODE_ICU_DATA)$/.test(k))
     .sort(([a], [b]) => (a < b ? -1 : 1)),
 ]);
-const EVAL_CACHE_USED = evalCacheModule !== undefined ? new evalCacheModule.EvalCache(evalCacheDir({ env: ENV }), RUNTIME) : undefined;
+const EVAL_CACHE_USED =
+  evalCacheModule !== undefined ? new evalCacheModule.EvalCache(evalCacheDir({ env: ENV }), RUNTIME, process.env.CAIRN_DEBUG ? err : undefined) : undefined;
 evalCacheModule?.useEvalCache(EVAL_CACHE_USED);
 
 // The evaluation the command will ask for, read off the command line (cli/guess.ts): the thread

@@ -133,11 +133,16 @@ describe("evaluation cache", () => {
     expect(t.run(["instantiate", "r.ts"]).ran).toBe(true);
   });
 
-  it("sees the environment change for a recipe that reads it", () => {
+  it("sees the environment change for a recipe that reads it; CAIRN_DEBUG says why it is not cached", () => {
     const t = setup({ "r.ts": recipe(`process.env.FOO ?? ""`) });
     const one = t.run(["instantiate", "r.ts"]).out;
     const two = t.run(["instantiate", "r.ts"], { FOO: "2" }).out;
     expect(two).not.toBe(one);
+    const r = cairn(["instantiate", "r.ts"], { env: { ...t.env, CAIRN_DEBUG: "1" }, cwd: t.recipes });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain("cairn: evaluation of r.ts not cached (process.env)\n");
+    const pure = setup({ "r.ts": recipe(`"x"`) });
+    expect(cairn(["instantiate", "r.ts"], { env: { ...pure.env, CAIRN_DEBUG: "1" }, cwd: pure.recipes }).stderr).not.toContain("not cached");
   });
 
   // What the cache can check (or the key holds) keeps an evaluation cacheable.
