@@ -10,7 +10,6 @@ import {
   Hasher,
   compareUtf8,
   hashBytes,
-  sha256,
   narHashOfFile,
   makeFixedOutputPath,
   makeTextPath,
@@ -778,7 +777,7 @@ export class LocalStore {
       references: [...it.references].sort(compareUtf8),
       registrationTime: now,
       sigs: [],
-      ca: printContentAddress({ kind: "text", hash: { algo: "sha256", bytes: sha256(it.bytes) } }),
+      ca: printContentAddress({ kind: "text", hash: hashBytes("sha256", it.bytes) }),
     };
   }
 

@@ -51,13 +51,13 @@ export class Hasher {
   }
 }
 
+/** The hash of `data` in one call (crypto.hash: no Hash object, which 10k-derivation graphs feel). */
 export function hashBytes(algo: HashAlgo, data: Uint8Array | string): Hash {
-  return new Hasher(algo).update(data).digest();
+  return { algo, bytes: new Uint8Array(cryptoHash(algo, data, "buffer")) };
 }
 
 export function sha256(data: Uint8Array | string): Uint8Array {
-  // One-shot crypto.hash skips the Hash object: measurably cheaper for 10k-derivation graphs.
-  return new Uint8Array(cryptoHash("sha256", data, "buffer"));
+  return hashBytes("sha256", data).bytes;
 }
 
 /**

@@ -3,7 +3,7 @@
 // sink in chunks that are only valid during the call, batched so hashing sees few big updates.
 import { CairnError } from "./errors.js";
 import { compareBytes } from "./bytes.js";
-import { sha256, type Hash } from "./hash.js";
+import { hashBytes, type Hash } from "./hash.js";
 
 /** Deepest directory nesting a NAR may have (CVE-2026-44028: unbounded recursion). */
 export const NAR_MAX_DEPTH = 64;
@@ -223,7 +223,7 @@ export function narHashOfFile(contents: Uint8Array): { hash: Hash; size: number 
   view.setUint32(TEXT_HEAD.length + 4, Math.floor(contents.length / 0x100000000), true);
   nar.set(contents, TEXT_HEAD.length + 8);
   nar.set(CLOSE, size - CLOSE.length);
-  return { hash: { algo: "sha256", bytes: sha256(nar) }, size };
+  return { hash: hashBytes("sha256", nar), size };
 }
 
 function concatBytes(...parts: Uint8Array[]): Uint8Array {
