@@ -365,7 +365,7 @@ export class LocalStore {
   private async syncTreeAsync(tmp: string, entries: number): Promise<void> {
     const each = entries > FSYNC_EACH_LIMIT ? undefined : toFsync(tmp);
     if (each === undefined) {
-      syncFileSystem(this.layout.realStoreDir);
+      await syncFileSystemAsync(this.layout.realStoreDir);
       return;
     }
     for (const p of each) {
