@@ -16,9 +16,8 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { threadId } from "node:worker_threads";
 import v8 from "node:v8";
-import { prune, touch } from "../eval/cache-dir.js";
+import { entryFile, touch, writeEntry } from "../eval/cache-dir.js";
 import type { Selection } from "../eval/evaluator.js";
 import type { AddPathOptions } from "../store/local-store.js";
 
@@ -92,7 +91,7 @@ export class EvalCache {
   private fingerprint: string | undefined;
   /** Entries preload() found current: their headers. */
   private readonly current = new Map<string, Header>();
-  /** Entries whose files are unchanged but whose .drv files the store lacks (preload probed). */
+  /** Entries whose .drv files the store lacks (preload probed): no use looking them up. */
   private readonly notInStore = new Map<string, Header>();
 
   constructor(
@@ -111,7 +110,7 @@ export class EvalCache {
   }
 
   private fileOf(key: string): string {
-    return path.join(this.dir, key.slice(0, 2), `${key}.eval`);
+    return entryFile(this.dir, key, ".eval");
   }
 
   /** The entry's header, if it is whole. */
@@ -155,9 +154,10 @@ export class EvalCache {
   preload(key: string, realStoreDir: string): boolean {
     const h = this.header(key);
     if (h === undefined) return false;
-    // A valid path exists on disk: one probe missing, and the recipe must be evaluated anyway.
+    // A valid path exists on disk: one probe missing, and the recipe must be evaluated anyway
+    // (write() then compares the files' hashes, which the evaluation computed).
     if (!h.probe.every((p) => fs.existsSync(path.join(realStoreDir, path.basename(p))))) {
-      if (EvalCache.unchanged(h)) this.notInStore.set(key, h);
+      this.notInStore.set(key, h);
       return false;
     }
     if (!EvalCache.unchanged(h)) return false;
@@ -165,7 +165,7 @@ export class EvalCache {
     return true;
   }
 
-  /** Whether preload() found the entry unchanged but its .drv files missing from the store. */
+  /** Whether preload() found the entry's .drv files missing from the store. */
   lacksStore(key: string): boolean {
     return this.notInStore.has(key);
   }
@@ -205,19 +205,8 @@ export class EvalCache {
     const h = v8.serialize({ files, absent, probe, outcome, body: createHash("sha256").update(body).digest("hex") } satisfies Header);
     const len = Buffer.alloc(4);
     len.writeUInt32LE(h.length);
-    const f = this.fileOf(key);
-    const tmp = `${f}.${process.pid}.${threadId}.tmp`;
-    try {
-      fs.mkdirSync(path.dirname(f), { recursive: true });
-      fs.writeFileSync(tmp, Buffer.concat([MAGIC, len, createHash("sha256").update(h).digest(), h, body]));
-      fs.renameSync(tmp, f);
-    } catch {
-      fs.rmSync(tmp, { force: true });
-      return;
-    }
-    prune(this.dir);
+    writeEntry(this.dir, this.fileOf(key), Buffer.concat([MAGIC, len, createHash("sha256").update(h).digest(), h, body]));
   }
-
 }
 
 let configured: EvalCache | undefined;

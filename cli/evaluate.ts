@@ -81,18 +81,18 @@ async function evaluateAndWrite(
     // Below the tops, what is missing: from the staged files' own references when they reach
     // only staged or valid paths (a first run's case: no round trip to the thread), else from
     // the closure the thread knows.
-    const referencesOf = new Map<string, readonly string[]>();
-    let missing = staging !== undefined ? missingStaged(r.tops, staging, store) : undefined;
+    const made = new Map<string, readonly string[]>();
+    let missing = staging !== undefined ? missingBelow(r.tops, staging, store) : undefined;
     if (missing === undefined) {
-      for (const c of await ev.closure()) referencesOf.set(c.path, c.references);
-      missing = missingIn(r.tops, referencesOf, staging, store);
+      for (const c of await ev.closure()) made.set(c.path, c.references);
+      missing = missingBelow(r.tops, staging, store, made)!;
     }
     if (missing.length === 0) return result(0);
     const unstaged = missing.filter((p) => !staging?.staged.has(p));
     const texts = new Map((unstaged.length > 0 ? await ev.texts(unstaged) : []).map((t) => [t.path, t]));
     // Staged ones are on disk already: only their paths and references are needed.
     const items = missing.map(
-      (p) => texts.get(p) ?? { path: p, references: staging?.staged.get(p)?.references ?? referencesOf.get(p)!, bytes: new Uint8Array(0) },
+      (p) => texts.get(p) ?? { path: p, references: staging?.staged.get(p)?.references ?? made.get(p)!, bytes: new Uint8Array(0) },
     );
     await synced;
     return result(store.addTextObjects(items, staging));
@@ -102,40 +102,29 @@ async function evaluateAndWrite(
 }
 
 /**
- * The paths below `tops` (themselves included) not valid yet, if every one the walk meets is
- * staged or valid: staged means found invalid as it was made (addTextObjects checks again,
- * claiming), and the references of a valid path are valid. Undefined when it meets anything else
- * (something made but not staged): then the evaluation thread's closure is needed.
+ * The paths below `tops` (themselves included) not valid yet. Staged means found invalid as it was
+ * made (addTextObjects checks again, claiming), and the references of a valid path are valid.
+ * `made` has the references of everything the evaluation made (what it lacks is a path() source,
+ * valid since it was added); without it, the walk gives up (undefined) at the first path neither
+ * staged nor valid, which only `made` can say more of.
  */
-function missingStaged(tops: readonly string[], staging: TextStaging, store: LocalStore): string[] | undefined {
+function missingBelow(tops: readonly string[], staging: TextStaging | undefined, store: LocalStore, made?: ReadonlyMap<string, readonly string[]>): string[] | undefined {
   const missing: string[] = [];
   const seen = new Set<string>();
   for (const todo = [...tops]; todo.length > 0; ) {
     const p = todo.pop()!;
     if (seen.has(p)) continue;
     seen.add(p);
-    const info = staging.staged.get(p);
-    if (info !== undefined) {
+    const staged = staging?.staged.get(p);
+    if (staged !== undefined) {
       missing.push(p);
-      todo.push(...info.references);
-    } else if (!store.isValidPath(p)) return undefined;
-  }
-  return missing;
-}
-
-/** The paths below `tops` not valid yet, given the references of everything the evaluation made. */
-function missingIn(tops: readonly string[], referencesOf: ReadonlyMap<string, readonly string[]>, staging: TextStaging | undefined, store: LocalStore): string[] {
-  const missing: string[] = [];
-  const seen = new Set<string>();
-  for (const todo = [...tops]; todo.length > 0; ) {
-    const p = todo.pop()!;
-    const refs = referencesOf.get(p);
-    // Not made by this evaluation: a path() source, valid since it was added.
-    if (seen.has(p) || refs === undefined) continue;
-    seen.add(p);
-    if (!staging?.staged.has(p) && store.isValidPath(p)) continue;
+      todo.push(...staged.references);
+      continue;
+    }
+    if ((made !== undefined && !made.has(p)) || store.isValidPath(p)) continue;
+    if (made === undefined) return undefined;
     missing.push(p);
-    todo.push(...refs);
+    todo.push(...made.get(p)!);
   }
   return missing;
 }

@@ -5,10 +5,34 @@
 import fs from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
+import process from "node:process";
+import { threadId } from "node:worker_threads";
 
 export const KEEP_MS = 30 * 24 * 3600 * 1000;
 
 const nowSeconds = () => (performance.timeOrigin + performance.now()) / 1000;
+
+/** Where the entry for `key` lives under `dir`. */
+export function entryFile(dir: string, key: string, ext: string): string {
+  return path.join(dir, key.slice(0, 2), `${key}${ext}`);
+}
+
+/**
+ * Write `file` (an entry under `dir`) atomically, then prune `dir`. Best effort: a cache that
+ * cannot be written only costs time.
+ */
+export function writeEntry(dir: string, file: string, data: string | Uint8Array): void {
+  const tmp = `${file}.${process.pid}.${threadId}.tmp`;
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(tmp, data);
+    fs.renameSync(tmp, file);
+  } catch {
+    fs.rmSync(tmp, { force: true });
+    return;
+  }
+  prune(dir);
+}
 
 /** Mark `file` used now (best effort). */
 export function touch(file: string): void {

@@ -175,7 +175,7 @@ export class RecipeLinker {
       throw new LocatedSyntaxError(locateSyntaxError(file, source) ?? `${file}: SyntaxError: ${e.message}`);
     }
     // Made before evaluation, which V8 requires; it then holds the top-level code.
-    if (fresh && cacheable) this.purity.untracked(() => this.cache.write(key, ".v8", (m as unknown as { createCachedData(): Buffer }).createCachedData()));
+    if (fresh && cacheable) this.cache.write(key, ".v8", (m as unknown as { createCachedData(): Buffer }).createCachedData());
     return m;
   }
 }

@@ -56,7 +56,7 @@ export class Purity {
     if (!PURE_BUILTINS.has(url)) this.note(`imports ${url}`);
   }
 
-  /** Run cairn's own code that may use what is watched (the stripper, cache writes). */
+  /** Run cairn's own code that may use what is watched (the stripper: wasm glue may read the clock). */
   untracked<T>(f: () => T): T {
     this.paused++;
     try {

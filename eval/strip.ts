@@ -3,9 +3,8 @@
 // cache for it are kept in a cache directory, keyed by the content they were made from.
 import { createHash } from "node:crypto";
 import fs from "node:fs";
-import path from "node:path";
 import { createRequire } from "node:module";
-import { prune, touch } from "./cache-dir.js";
+import { entryFile, touch, writeEntry } from "./cache-dir.js";
 
 const STRIPPER = "amaro-strip-1";
 
@@ -73,7 +72,7 @@ export class RecipeCache {
   }
 
   private file(key: string, ext: string): string | undefined {
-    return this.dir === undefined ? undefined : path.join(this.dir, key.slice(0, 2), `${key}${ext}`);
+    return this.dir === undefined ? undefined : entryFile(this.dir, key, ext);
   }
 
   read(key: string, ext: string): Buffer | undefined {
@@ -91,16 +90,7 @@ export class RecipeCache {
 
   write(key: string, ext: string, data: string | Uint8Array): void {
     const f = this.file(key, ext);
-    if (f === undefined) return;
-    try {
-      fs.mkdirSync(path.dirname(f), { recursive: true });
-      const tmp = `${f}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-      fs.writeFileSync(tmp, data);
-      fs.renameSync(tmp, f);
-    } catch {
-      return; // a cache that cannot be written only costs time
-    }
-    prune(this.dir!);
+    if (f !== undefined) writeEntry(this.dir!, f, data);
   }
 
   /** The stripped form of a TypeScript source, cached. */
