@@ -12,7 +12,7 @@ import { diffManifests, type ClosureEntry, type ElementDiff } from "./diff.js";
 import { createGeneration, currentGeneration, deleteGeneration, getGeneration, listGenerations, switchGeneration } from "./generations.js";
 import { selectForDeletion, type DeleteSpec } from "./gen-spec.js";
 import { locked, type ProfileContext } from "./switch.js";
-import { emptyManifest, type Manifest } from "./manifest.js";
+import { emptyManifest, printManifest, type Manifest } from "./manifest.js";
 import { buildUserEnvironment, cachedInfo, readEnvManifest, type InfoCache } from "./user-env.js";
 
 export interface Current {
@@ -83,22 +83,26 @@ export async function changeProfile(
   return locked(pc, async () => {
     const cur = readCurrent(pc);
     const next = change(cur.manifest);
-    const env = buildUserEnvironment(store, next, pc.crash, cache);
+    // The same manifest gives the same environment (its packages' trees do not change): the
+    // current one, kept valid by its generation link while the lock is held. Otherwise it is
+    // made (written before it is hashed: see buildUserEnvironment).
+    const same = cur.storePath !== undefined && printManifest(next) === printManifest(cur.manifest) && store.isValidPath(cur.storePath);
+    const envPath = same ? cur.storePath! : (await buildUserEnvironment(store, next, pc.crash, cache)).path;
     const diff = diffManifests(cur.manifest, next, {
       before: closureOf(store, cur.storePath ? [cur.storePath] : [], cache),
-      after: closureOf(store, [env.path], cache),
+      after: closureOf(store, [envPath], cache),
     });
-    showDiff(diff, cur, env.path);
-    if (env.path === cur.storePath) return { generation: undefined, parent: cur.generation, storePath: env.path, diff };
+    showDiff(diff, cur, envPath);
+    if (envPath === cur.storePath) return { generation: undefined, parent: cur.generation, storePath: envPath, diff };
     const n = createGeneration(pc.ref, {
-      storePath: env.path,
+      storePath: envPath,
       record: { parent: cur.generation ?? null, created: pc.now(), command, changes: { added: diff.added, removed: diff.removed, changed: diff.changed } },
       ...(indirectRootsDir(pc) !== undefined ? { indirectRootsDir: indirectRootsDir(pc) } : {}),
       ...(pc.crash ? { crash: pc.crash } : {}),
     });
     switchGeneration(pc.ref, n, pc.crash);
     // The store's temp roots on the environment and its packages go when the store closes.
-    return { generation: n, parent: cur.generation, storePath: env.path, diff };
+    return { generation: n, parent: cur.generation, storePath: envPath, diff };
   });
 }
 

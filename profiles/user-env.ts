@@ -7,7 +7,7 @@
 // the same set of packages always gives the same environment.
 import fs from "node:fs";
 import { CairnError } from "../store/format/index.js";
-import { addTree, hashTree } from "../store/add-tree.js";
+import { commitTree, discardStaged, hashTree, stageTree } from "../store/add-tree.js";
 import type { LocalStore } from "../store/local-store.js";
 import { buildUnion, countEntries, unionTree, type DirEntry, type EnvPackage, type TreeReader } from "./buildenv.js";
 import { MANIFEST_FILE, fullName, manifestPaths, parseManifest, printManifest, type Manifest } from "./manifest.js";
@@ -85,7 +85,12 @@ export function cachedInfo(store: LocalStore, p: string, cache: InfoCache): ({ p
  * error naming both packages and the file. Returns the environment's store path, temp-rooted.
  * `cache` keeps the packages' infos read for the validity check (the caller's diff needs them).
  */
-export function buildUserEnvironment(store: LocalStore, m: Manifest, crash?: (p: string) => void, cache: InfoCache = new Map()): UserEnvironment {
+export async function buildUserEnvironment(
+  store: LocalStore,
+  m: Manifest,
+  crash?: (p: string) => void,
+  cache: InfoCache = new Map(),
+): Promise<UserEnvironment> {
   const refs = manifestPaths(m);
   // Temp roots until the generation link exists (RELIABILITY.md §2.3, profiles step 1).
   store.addTempRoots(refs);
@@ -99,10 +104,20 @@ export function buildUserEnvironment(store: LocalStore, m: Manifest, crash?: (p:
   );
   const union = buildUnion(pkgs, fsTreeReader, { reservedTopLevel: [MANIFEST_FILE] });
   const tree = unionTree(union, new Map([[MANIFEST_FILE, Buffer.from(printManifest(m))]]));
-  const t = hashTree(store, USER_ENV_NAME, tree, refs);
-  store.addTempRoots([t.path]);
-  crash?.("profile.env-computed");
-  const p = addTree(store, t, tree, { referencesChecked: true, ...(crash ? { crash } : {}) });
+  // Written before it is hashed: the syncfs that makes its thousands of symlinks durable runs
+  // beside the hashing. (An environment that turns out valid already is dropped again; the
+  // caller does not get here when the manifest is unchanged.)
+  const staged = stageTree(store, tree, crash);
+  let p: string;
+  try {
+    const t = hashTree(store, USER_ENV_NAME, tree, refs);
+    store.addTempRoots([t.path]);
+    crash?.("profile.env-computed");
+    p = await commitTree(store, t, staged, { referencesChecked: true, ...(crash ? { crash } : {}) });
+  } catch (e) {
+    await discardStaged(staged); // commitTree has dropped it already if it got that far
+    throw e;
+  }
   crash?.("profile.env-registered");
   const c = countEntries(union);
   return { path: p, links: c.links, dirs: c.dirs };

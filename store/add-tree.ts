@@ -3,15 +3,18 @@
 // environments. The path is makeFixedOutputPath(recursive sha256 of the NAR, references), i.e.
 // `source:<ref>…:sha256:<hash>:<storeDir>:<name>`, as Nix computes it.
 //
-// Same write order as LocalStore (RELIABILITY.md §2.3): claim in LMDB -> write under a private
-// temp name, canonical -> fsync -> rename into place -> fsync the store dir -> one transaction
-// registers it and drops the claim. Unlike addFromNar it writes the tree directly (no NAR to
-// parse). A tree without symlinks has each regular file and directory fsynced as it is finished;
-// one with symlinks (an environment: thousands of them) is made durable by one syncfs, since a
-// symlink cannot be fsynced and fsync of its directory does not write its inode on ext4 without a
-// journal (LocalStore's toFsync).
+// The write order is LocalStore's (RELIABILITY.md §2.3) with the claim moved later: write under a
+// private temp name, canonical -> start making it durable -> (the caller hashes it meanwhile) ->
+// claim in LMDB -> wait until durable -> rename into place -> fsync the store dir -> one
+// transaction registers it and drops the claim. Unlike addFromNar it writes the tree directly (no
+// NAR to parse). A tree without symlinks has each regular file and directory fsynced as it is
+// finished; one with symlinks (an environment: thousands of them) is made durable by one syncfs,
+// since a symlink cannot be fsynced and fsync of its directory does not write its inode on ext4
+// without a journal (LocalStore's toFsync). That syncfs runs in a child process while this thread
+// hashes the tree (stageTree before hashTree).
 // The claim protocol is LocalStore.claim's (private there): same table, same record, so
-// LocalStore.recover() cleans up after a crash here too.
+// LocalStore.recover() cleans up after a crash once the claim is taken; before it, the temp tree
+// carries its dead owner's tag, which gc removes.
 import fs from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
@@ -28,7 +31,7 @@ import {
 } from "./format/index.js";
 import type { LocalStore, PathInfo } from "./local-store.js";
 import { FsSink } from "./fs-sink.js";
-import { fsyncDir, syncFileSystem } from "./syncfs.js";
+import { fsyncDir, syncFileSystemAsync } from "./syncfs.js";
 import { ownerTag } from "./process-id.js";
 import { removeTree } from "./remove-tree.js";
 
@@ -91,18 +94,24 @@ function hasSymlink(node: TreeNode): boolean {
   return false;
 }
 
-/** Make `t` (from hashTree) valid: write `tree`, then register it with its references. */
-export function addTree(store: LocalStore, t: HashedTree, tree: TreeNode, opts: AddTreeOptions = {}): string {
-  const crash = opts.crash;
-  if (store.isValidPath(t.path)) return t.path;
-  // Refused before anything is written (registration re-checks inside its transaction).
-  if (opts.referencesChecked !== true) for (const r of t.references) {
-    if (!store.isValidPath(r)) throw new CairnError("E_BAD_REFERENCE", `cannot add '${t.path}': its reference '${r}' is not valid`, { path: t.path, reference: r });
-  }
+/**
+ * A tree written under a private temp name in the store dir, on its way to disk: what addTree
+ * writes before it claims the path. Staging before hashing lets the syncfs run beside the hash.
+ */
+export interface StagedTree {
+  readonly tmp: string;
+  /** Settles once the tree is durable (rejects with the sync's error). */
+  readonly durable: Promise<void>;
+}
+
+/**
+ * Write `tree` under a temp name and start making it durable; its path need not be known yet.
+ * No claim is taken: a crash leaves a `.tmp-<owner>` tree of a dead owner, which gc removes and
+ * verify lists as garbage, as it does for any writer's temp tree.
+ */
+export function stageTree(store: LocalStore, tree: TreeNode, crash?: (p: string) => void): StagedTree {
   const tmp = path.join(store.layout.realStoreDir, `.tmp-${ownerTag()}-${randomBytes(6).toString("hex")}`);
-  if (store.claim(t.path, tmp) === "valid") return t.path;
   try {
-    crash?.("tree.claimed");
     const symlinks = hasSymlink(tree);
     // fsyncEach: every regular file and directory is fsynced as it is finished (bottom-up).
     const sink = new FsSink(tmp, { canonical: true, fsyncEach: !symlinks });
@@ -111,7 +120,46 @@ export function addTree(store: LocalStore, t: HashedTree, tree: TreeNode, opts: 
     } finally {
       sink.abandon();
     }
-    if (symlinks) syncFileSystem(store.layout.realStoreDir);
+    const durable = symlinks ? syncFileSystemAsync(store.layout.realStoreDir) : Promise.resolve();
+    durable.catch(() => {}); // awaited by commitTree or discardStaged
+    return { tmp, durable };
+  } catch (e) {
+    removeTree(tmp);
+    throw e;
+  }
+}
+
+/** Drop a staged tree that will not be committed. */
+export async function discardStaged(staged: StagedTree): Promise<void> {
+  await staged.durable.catch(() => {});
+  removeTree(staged.tmp);
+}
+
+/**
+ * Make `t` valid from `staged` (the same tree): claim, wait until it is durable, rename it into
+ * place, register it with its references. If `t` is valid already the staged copy is dropped.
+ */
+export async function commitTree(store: LocalStore, t: HashedTree, staged: StagedTree, opts: AddTreeOptions = {}): Promise<string> {
+  const crash = opts.crash;
+  const { tmp } = staged;
+  if (store.isValidPath(t.path)) {
+    await discardStaged(staged);
+    return t.path;
+  }
+  // Registration re-checks inside its transaction; this refusal comes before the claim.
+  if (opts.referencesChecked !== true) for (const r of t.references) {
+    if (!store.isValidPath(r)) {
+      await discardStaged(staged);
+      throw new CairnError("E_BAD_REFERENCE", `cannot add '${t.path}': its reference '${r}' is not valid`, { path: t.path, reference: r });
+    }
+  }
+  if (store.claim(t.path, tmp) === "valid") {
+    await discardStaged(staged);
+    return t.path;
+  }
+  try {
+    crash?.("tree.claimed");
+    await staged.durable;
     crash?.("tree.synced");
     const dest = store.realPath(t.path);
     if (fs.lstatSync(dest, { throwIfNoEntry: false }) !== undefined) {
@@ -136,8 +184,18 @@ export function addTree(store: LocalStore, t: HashedTree, tree: TreeNode, opts: 
     crash?.("tree.registered");
     return t.path;
   } catch (e) {
-    removeTree(tmp);
+    await discardStaged(staged);
     store.releaseClaim(t.path);
     throw e;
   }
+}
+
+/** Make `t` (from hashTree) valid: write `tree`, then register it. Nothing is written if it is valid. */
+export async function addTree(store: LocalStore, t: HashedTree, tree: TreeNode, opts: AddTreeOptions = {}): Promise<string> {
+  if (store.isValidPath(t.path)) return t.path;
+  // Refused before anything is written.
+  if (opts.referencesChecked !== true) for (const r of t.references) {
+    if (!store.isValidPath(r)) throw new CairnError("E_BAD_REFERENCE", `cannot add '${t.path}': its reference '${r}' is not valid`, { path: t.path, reference: r });
+  }
+  return commitTree(store, t, stageTree(store, tree, opts.crash), { ...opts, referencesChecked: true });
 }
