@@ -209,6 +209,35 @@ describe("profile install/remove/list/history/rollback/switch (store paths)", ()
     verifyClean();
   });
 
+  it("the same packages again: no generation and nothing written; an earlier environment is reused", () => {
+    const p = "same";
+    const pp = path.join(profilesDir, p);
+    const storeDir = path.join(root, "store");
+    cairnOk(["profile", "install", "--profile", p, hello.storePath], { env });
+    const gen1 = fs.readlinkSync(path.join(profilesDir, `${p}-1-link`));
+    const store1 = snapshotDir(storeDir);
+    // installing what is installed: the manifest is unchanged, so is the environment, which is
+    // not even written (a write would reach the crash point and be killed)
+    const r = cairn(["profile", "install", "--profile", p, hello.storePath], { env: { ...env, CAIRN_CRASH_AT: "tree.entry:1" } });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain("unchanged: no new generation");
+    expect(currentGen(pp)).toBe(1);
+    expect(snapshotDir(storeDir)).toEqual(store1);
+    // install tool, remove it: the environment of generation 1 again (its staged copy dropped)
+    cairnOk(["profile", "install", "--profile", p, tool.storePath], { env });
+    const store2 = snapshotDir(storeDir);
+    cairnOk(["profile", "remove", "--profile", p, "tool"], { env });
+    expect(currentGen(pp)).toBe(3);
+    expect(fs.readlinkSync(path.join(profilesDir, `${p}-3-link`))).toBe(gen1);
+    expect(snapshotDir(storeDir)).toEqual(store2); // no new object, no temp tree left
+    expect(hist(p).map((g) => [g.generation, g.parent])).toEqual([
+      [1, null],
+      [2, 1],
+      [3, 2],
+    ]);
+    verifyClean();
+  });
+
   it("a profile given as a path gets indirect GC roots beside the profiles dir", () => {
     const p = path.join(dir, "elsewhere", "myprof");
     cairnOk(["profile", "install", "--profile", p, hello.storePath], { env });
