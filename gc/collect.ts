@@ -14,6 +14,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { GC_MARKER, type LocalStore } from "../store/local-store.js";
+import { referrersOf } from "../store/db.js";
 import { isAlive, parseOwnerTag, selfId } from "../store/process-id.js";
 import { fsyncDirAsync } from "../store/syncfs.js";
 import { tempRootedPaths } from "../store/temp-roots.js";
@@ -283,9 +284,7 @@ function invalidateBatch(
       // Most dead paths have no referrer entry left (those of the paths deleted before them went
       // with them): one get() then, rather than a range and a delete.
       const listed = db.referrers.get(p) !== undefined;
-      // Materialised first: an lmdb-js iterator's key buffer is shared with get(), which the loop
-      // calls (reading a key after a get() decodes garbage).
-      for (const r of listed ? [...db.referrers.getValues(p)] : []) {
+      for (const r of listed ? referrersOf(db, p) : []) {
         if (r === p) continue;
         const ri = db.paths.get(path.basename(r).slice(0, 32));
         if (ri !== undefined && ri.path === r) {

@@ -271,6 +271,23 @@ function openGated(dbDir: string, storeDir: string, gate: RootDatabase): StoreDb
   return db;
 }
 
+/**
+ * The paths recorded as referring to `p`. A plain range, not lmdb-js's getValues: inside a write
+ * transaction getValues decodes the cursor's key from its shared key buffer, where the native side
+ * writes no key when it steps between duplicates, so it decodes whatever an earlier call left
+ * there, and may throw (a BigInt RangeError in the gc, whenever those bytes read as a long
+ * number). A range reads each entry's key as it goes. Materialised: the caller's get()s share the
+ * same buffer.
+ */
+export function referrersOf(db: StoreDb, p: string): string[] {
+  const out: string[] = [];
+  for (const { key, value } of db.referrers.getRange({ start: p })) {
+    if (key !== p) break;
+    out.push(value);
+  }
+  return out;
+}
+
 export function claimOf(id: ProcessId): Claim {
   return { pid: id.pid, start: id.start };
 }

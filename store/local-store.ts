@@ -24,7 +24,7 @@ import {
   utf8,
 } from "./format/index.js";
 import { Layout } from "./layout.js";
-import { openStoreDb, type PathInfoRecord, type StoreDb, type Claim } from "./db.js";
+import { openStoreDb, referrersOf, type PathInfoRecord, type StoreDb, type Claim } from "./db.js";
 import { fsTree, type TreeObserver } from "./fs-tree.js";
 import { openFsTree } from "./parallel-tree.js";
 import { FsSink } from "./fs-sink.js";
@@ -219,9 +219,7 @@ export class LocalStore {
   /** Valid paths that refer to `p` (excluding `p` itself). */
   queryReferrers(p: string): string[] {
     const out: string[] = [];
-    // Materialised first: lmdb-js iterators share their key buffer with get(), which isValidPath
-    // calls; interleaving them decodes garbage keys (seen as a BigInt RangeError in the gc).
-    for (const r of [...this.db.referrers.getValues(p)]) if (r !== p && this.isValidPath(r)) out.push(r);
+    for (const r of referrersOf(this.db, p)) if (r !== p && this.isValidPath(r)) out.push(r);
     return out.sort(compareUtf8);
   }
 

@@ -74,6 +74,10 @@ describe("architecture", () => {
     }
   });
 
+  it("referrers are read with store/db.ts's referrersOf, never lmdb-js's getValues (stale keys in write transactions)", () => {
+    for (const f of files) expect(/\.getValues\(/.test(code(f)), `${f} calls getValues`).toBe(false);
+  });
+
   it("imports point one way: store/format <- store <- {builder, gc, profiles} <- cli; eval and builder apart", () => {
     const allowed: Record<string, string[]> = {
       "store/format": ["store/format"],

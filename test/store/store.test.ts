@@ -20,6 +20,7 @@ import {
   type MemTree,
   type NarImport,
 } from "../../store/index.js";
+import { referrersOf } from "../../store/db.js";
 import { rmTree, tmpDir } from "../helpers/cli.js";
 import { narDigest } from "../helpers/checker.js";
 
@@ -127,6 +128,9 @@ describe("addText (builtins.toFile)", () => {
       expect(store.queryReferrers(foo)).toEqual([baz, qux].sort());
       expect(store.queryReferrers(baz)).toEqual([qux]);
       expect(store.queryReferrers(qux)).toEqual([]);
+      // the same inside a write transaction (where lmdb-js's getValues may decode stale keys)
+      expect(store.db.write(() => referrersOf(store.db, foo).sort())).toEqual([baz, qux].sort());
+      expect(store.db.write(() => referrersOf(store.db, qux))).toEqual([]);
       expect(store.computeClosure([qux])).toEqual([foo, baz, qux].sort());
       expect(store.computeClosure([baz])).toEqual([foo, baz].sort());
       // Adding again is a no-op returning the same path.
