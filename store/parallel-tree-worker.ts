@@ -5,8 +5,9 @@
 //
 // `treeReaderWorker` runs as an eval'd worker from its source text (Function.prototype.toString),
 // so the same code runs from dist/ and from the .ts sources under vitest. It must therefore be
-// self-contained: no imports, no module-level names, only `require` of node built-ins, and no
-// TypeScript syntax that compiles to helpers (enums, parameter properties, decorators).
+// self-contained: no imports, no module-level names, only `require` of node built-ins (passed in,
+// so that a bundler leaves the calls as they are), and no TypeScript syntax that compiles to
+// helpers (enums, parameter properties, decorators).
 //
 // Paths are latin1 strings (one char per byte, so any file name survives); ASCII ones are passed
 // to fs as they are, others as Buffers of their bytes.
@@ -84,7 +85,7 @@ export interface PathBatch {
   paths: string[];
 }
 
-export function treeReaderWorker(): void {
+export function treeReaderWorker(require: NodeJS.Require): void {
   const wt = require("node:worker_threads") as typeof import("node:worker_threads");
   const fs = require("node:fs") as typeof import("node:fs");
   const wd = wt.workerData as TreeWorkerData;

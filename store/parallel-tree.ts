@@ -46,7 +46,7 @@ export const parallelTreeSettings = {
   awaitWorker: false,
 };
 
-const WORKER_SOURCE = `(${treeReaderWorker.toString()})();`;
+const WORKER_SOURCE = `(${treeReaderWorker.toString()})(require);`;
 const HDR = REC.HEADER_BYTES;
 /** Claim slots: more than window + batch, so a slot is reused only for files long done. */
 const CLAIM_SLOTS = 1 << 16;
