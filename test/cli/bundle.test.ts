@@ -1,0 +1,33 @@
+// The built CLI (scripts/bundle.mjs): dist/cli/main.js holds every cairn module the commands use,
+// so no command resolves and links dozens of modules at start-up, and each bundled module still
+// sees the import.meta.url it had in dist/ (workers, createRequire, the evaluation cache's
+// fingerprint depend on it). The commands themselves are tested end to end through this file.
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { REPO } from "../helpers/cli.js";
+
+const MAIN = path.join(REPO, "dist/cli/main.js");
+const text = fs.readFileSync(MAIN, "utf8");
+
+describe("the bundled CLI", () => {
+  it("imports no cairn module: only node's builtins and packages", () => {
+    const specs = [...text.matchAll(/^import\s[^;]*?from\s+"([^"]+)";?$|^import\s+"([^"]+)";?$|\bimport\(\s*"([^"]+)"\s*\)/gm)].map((m) => m[1] ?? m[2] ?? m[3]!);
+    expect(specs.length).toBeGreaterThan(0);
+    for (const s of specs) expect(s.startsWith(".") || s.startsWith("/"), `dist/cli/main.js imports ${s}`).toBe(false);
+  });
+
+  it("each bundled module's import.meta.url names its own file in dist/", () => {
+    const bases = [...text.matchAll(/new URL\("([^"]+)", import\.meta\.url\)/g)].map((m) => m[1]!);
+    // the evaluation thread, the store's DB (createRequire), the evaluation cache, the removal
+    // workers, the sandbox's spawner: each is found from its module's own place
+    for (const want of ["../eval/prestart.js", "../store/db.js", "./eval-cache.js", "../gc/remove.js", "../builder/sandbox/spawner-client.js"]) {
+      expect(bases).toContain(want);
+    }
+    for (const b of bases) expect(fs.existsSync(path.resolve(path.dirname(MAIN), b)), `${b} exists beside the bundle`).toBe(true);
+  });
+
+  it("code run from its source text keeps its require (store/parallel-tree-worker.ts)", () => {
+    expect(text).not.toMatch(/__require\("node:worker_threads"\)/);
+  });
+});
