@@ -27,8 +27,8 @@ export interface DirEntry {
 
 /** Reads package trees; `path` is a latin1 string of the physical path's bytes. */
 export interface TreeReader {
-  isDir(path: string): boolean;
-  readDir(path: string): DirEntry[];
+  /** The entries of `path`, following symlinks; undefined if it is not a directory (or missing). */
+  readDir(path: string): DirEntry[] | undefined;
 }
 
 interface Link {
@@ -62,18 +62,34 @@ export function buildUnion(pkgs: readonly EnvPackage[], reader: TreeReader, opts
     seen.add(p.storePath);
     const real = toLatin1(p.realPath);
     const logical = toLatin1(p.storePath);
-    if (!reader.isDir(real)) {
+    // Read at once rather than checked first: one readdir instead of a stat and a readdir.
+    const top = reader.readDir(real);
+    if (top === undefined) {
       throw new CairnError("E_PROFILE_NOT_DIR", `'${p.label}' (${p.storePath}) is not a directory, so it cannot be part of a profile`, {
         path: p.storePath,
       });
     }
-    mergeInto(root, "", real, logical, p, reader, reserved);
+    mergeInto(root, "", real, logical, p, reader, reserved, top);
   }
   return root;
 }
 
-function mergeInto(dir: Dir, rel: string, real: string, logical: string, pkg: EnvPackage, reader: TreeReader, reserved?: Set<string>): void {
-  for (const e of reader.readDir(real)) {
+function mergeInto(
+  dir: Dir,
+  rel: string,
+  real: string,
+  logical: string,
+  pkg: EnvPackage,
+  reader: TreeReader,
+  reserved?: Set<string>,
+  entries = reader.readDir(real),
+): void {
+  if (entries === undefined) {
+    // Listed as a directory a moment ago: the package changed under us (store paths do not).
+    const file = fromLatin1(real);
+    throw new CairnError("E_IO", `'${file}' of '${pkg.label}' is no longer a directory`, { path: file });
+  }
+  for (const e of entries) {
     if (reserved?.has(e.name)) continue;
     addEntry(dir, e.name, rel === "" ? e.name : `${rel}/${e.name}`, `${real}/${e.name}`, `${logical}/${e.name}`, e.isDir, pkg, reader);
   }

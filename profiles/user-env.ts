@@ -9,7 +9,7 @@ import fs from "node:fs";
 import { CairnError } from "../store/format/index.js";
 import { commitTree, discardStaged, hashTree, stageTree } from "../store/add-tree.js";
 import type { LocalStore } from "../store/local-store.js";
-import { buildUnion, countEntries, unionTree, type DirEntry, type EnvPackage, type TreeReader } from "./buildenv.js";
+import { buildUnion, countEntries, fromLatin1, unionTree, type DirEntry, type EnvPackage, type TreeReader } from "./buildenv.js";
 import { MANIFEST_FILE, fullName, manifestPaths, parseManifest, printManifest, type Manifest } from "./manifest.js";
 
 export const USER_ENV_NAME = "user-environment";
@@ -30,12 +30,16 @@ function statIsDir(p: string | Buffer): boolean {
 
 /** Reads package trees on disk; symlinks count as directories when they lead to one. */
 export const fsTreeReader: TreeReader = {
-  isDir(p) {
-    return statIsDir(pathArg(p));
-  },
   readDir(p) {
     const arg = pathArg(p);
-    const ents = fs.readdirSync(arg, { withFileTypes: true });
+    let ents: fs.Dirent[];
+    try {
+      ents = fs.readdirSync(arg, { withFileTypes: true });
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "ENOTDIR" || code === "ENOENT") return undefined;
+      throw new CairnError("E_IO", `cannot read directory '${fromLatin1(p)}': ${code}`, { path: fromLatin1(p), errno: code });
+    }
     if (ents.some((d) => d.name.includes("\ufffd"))) return readDirBytes(Buffer.from(p, "latin1"));
     const out: DirEntry[] = [];
     for (const d of ents) {

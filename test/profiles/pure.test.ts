@@ -162,8 +162,10 @@ function memReader(trees: Record<string, unknown>): TreeReader {
     return cur;
   };
   return {
-    isDir: (p) => typeof at(p) === "object",
-    readDir: (p) => Object.entries(at(p) as Record<string, unknown>).map(([name, v]) => ({ name, isDir: typeof v === "object" })),
+    readDir: (p) => {
+      const d = at(p);
+      return typeof d === "object" && d !== null ? Object.entries(d).map(([name, v]) => ({ name, isDir: typeof v === "object" })) : undefined;
+    },
   };
 }
 
