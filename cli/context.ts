@@ -1,7 +1,8 @@
-// What every command gets from cli/main.ts: configuration resolved from flags and environment
-// (main.ts alone reads process.env/argv), and the helpers to open the store and print.
+// What every command gets from cli/main.ts and cli/cli.ts: configuration resolved from flags and
+// environment (those two alone read process.env/argv), and the helpers to open the store and print.
 import fs from "node:fs";
 import path from "node:path";
+import { CairnError } from "../store/format/errors.js";
 import { Layout } from "../store/layout.js";
 import type { LocalStore, StoreHooks } from "../store/local-store.js";
 
@@ -40,8 +41,58 @@ export interface Context {
   hooks: StoreHooks;
   stdoutIsTTY: boolean;
   stderrIsTTY: boolean;
-  /** Runs `f` with a signal that fires on SIGINT/SIGTERM (main.ts installs the handlers). */
+  /** Runs `f` with a signal that fires on SIGINT/SIGTERM (cli.ts installs the handlers). */
   withCancellation<T>(f: (signal: AbortSignal) => Promise<T>): Promise<T>;
+}
+
+/** The variables cairn reads, from the process's environment (which the caller passes). */
+export function envFrom(e: Readonly<Record<string, string | undefined>>): Env {
+  return {
+    CAIRN_ROOT: e.CAIRN_ROOT,
+    CAIRN_STORE_DIR: e.CAIRN_STORE_DIR,
+    XDG_DATA_HOME: e.XDG_DATA_HOME,
+    XDG_CACHE_HOME: e.XDG_CACHE_HOME,
+    HOME: e.HOME,
+    CAIRN_MAX_JOBS: e.CAIRN_MAX_JOBS,
+    TERM: e.TERM,
+    CAIRN_TEST_GC_SYNC_1: e.CAIRN_TEST_GC_SYNC_1,
+    CAIRN_TEST_GC_SYNC_2: e.CAIRN_TEST_GC_SYNC_2,
+    CAIRN_TEST_GC_SYNC_3: e.CAIRN_TEST_GC_SYNC_3,
+    CAIRN_AUTO_OPTIMISE: e.CAIRN_AUTO_OPTIMISE,
+    CAIRN_SUBSTITUTERS: e.CAIRN_SUBSTITUTERS,
+    CAIRN_TRUSTED_PUBLIC_KEYS: e.CAIRN_TRUSTED_PUBLIC_KEYS,
+    SHELL: e.SHELL,
+    PATH: e.PATH,
+    CAIRN_TEST_ESP_FREE: e.CAIRN_TEST_ESP_FREE,
+  };
+}
+
+/** CAIRN_CRASH_AT=<point>:<n> kills this process (SIGKILL) at the n-th time it reaches <point>. */
+export function crashHook(spec: string | undefined): ((point: string) => void) | undefined {
+  if (!spec) return undefined;
+  const m = /^([\w.-]+):(\d+)$/.exec(spec);
+  if (!m) throw new CairnError("E_USAGE", `CAIRN_CRASH_AT='${spec}': expected <point>:<n>`);
+  const [, at, nth] = m;
+  let hits = 0;
+  return (point) => {
+    if (point === at && ++hits === Number(nth)) process.kill(process.pid, "SIGKILL");
+  };
+}
+
+/** A command's context in this process: `env` read by the caller, CAIRN_CRASH_AT's hook. */
+export function processContext(env: Env, crashAt: string | undefined, withCancellation: Context["withCancellation"]): Context {
+  return {
+    env,
+    hooks: { crash: crashHook(crashAt) },
+    // Getters: process.stdout makes a stream (and may load net/tty) on first use.
+    get stdoutIsTTY() {
+      return !!process.stdout.isTTY;
+    },
+    get stderrIsTTY() {
+      return !!process.stderr.isTTY;
+    },
+    withCancellation,
+  };
 }
 
 export function resolveLayout(ctx: Pick<Context, "env">, opts: GlobalOptions): Layout {

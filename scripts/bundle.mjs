@@ -1,5 +1,7 @@
-// Bundles the CLI's entry (dist/cli/main.js, as tsc wrote it) and every cairn module it imports
-// into that one file. Node 20's ESM loader spends ~0.3-0.5 ms on each module it resolves, reads
+// Bundles the CLI proper (dist/cli/cli.js, as tsc wrote it) and every cairn module it imports
+// into that one file. The command's entry, dist/cli/main.js, stays as it is: it runs `profile
+// rollback|switch-generation` on a few small modules (loading this bundle costs them ~15 ms) and
+// imports the bundle for everything else. Node 20's ESM loader spends ~0.3-0.5 ms on each module it resolves, reads
 // and links, and a command loads 50-60 of them before it does anything; Node 22's compile cache
 // does not exist on 20. Measured: bench/README.md (session 9).
 //
@@ -8,7 +10,7 @@
 // own modules. Packages (lmdb, commander, ...) and node's builtins stay external.
 //
 // Bundled modules keep their own import.meta.url: each use is rewritten to the URL the module had
-// in dist/, relative to the bundle (which sits where main.js was), so workers, createRequire and
+// in dist/, relative to the bundle (which sits where cli.js was), so workers, createRequire and
 // the evaluation cache's fingerprint find the same files as before. Code run from its source text
 // (a worker made with Function.prototype.toString) must not use free names a bundler rewrites:
 // store/parallel-tree-worker.ts is given `require` as a parameter.
@@ -18,7 +20,7 @@ import { fileURLToPath } from "node:url";
 import { rolldown } from "rolldown";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const entry = path.join(root, "dist/cli/main.js");
+const entry = path.join(root, "dist/cli/cli.js");
 const outDir = path.dirname(entry);
 
 const keepImportMetaUrl = {
@@ -46,4 +48,4 @@ const tmp = `${entry}.tmp-${process.pid}`;
 fs.writeFileSync(tmp, output[0].code, { mode: 0o755 });
 fs.renameSync(tmp, entry);
 fs.rmSync(`${entry}.map`, { force: true }); // tsc's map described the file replaced here
-console.log(`bundled dist/cli/main.js: ${output[0].moduleIds.length} modules, ${(output[0].code.length / 1024).toFixed(0)} KiB`);
+console.log(`bundled dist/cli/cli.js: ${output[0].moduleIds.length} modules, ${(output[0].code.length / 1024).toFixed(0)} KiB`);

@@ -1,20 +1,22 @@
-// The built CLI (scripts/bundle.mjs): dist/cli/main.js holds every cairn module the commands use,
+// The built CLI (scripts/bundle.mjs): dist/cli/cli.js holds every cairn module the commands use,
 // so no command resolves and links dozens of modules at start-up, and each bundled module still
 // sees the import.meta.url it had in dist/ (workers, createRequire, the evaluation cache's
-// fingerprint depend on it). The commands themselves are tested end to end through this file.
+// fingerprint depend on it). The entry, dist/cli/main.js, stays small: it runs rollback and
+// switch-generation without the bundle. The commands themselves are tested end to end.
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { REPO } from "../helpers/cli.js";
 
-const MAIN = path.join(REPO, "dist/cli/main.js");
+const MAIN = path.join(REPO, "dist/cli/cli.js");
 const text = fs.readFileSync(MAIN, "utf8");
+const entry = fs.readFileSync(path.join(REPO, "dist/cli/main.js"), "utf8");
 
 describe("the bundled CLI", () => {
   it("imports no cairn module: only node's builtins and packages", () => {
     const specs = [...text.matchAll(/^import\s[^;]*?from\s+"([^"]+)";?$|^import\s+"([^"]+)";?$|\bimport\(\s*"([^"]+)"\s*\)/gm)].map((m) => m[1] ?? m[2] ?? m[3]!);
     expect(specs.length).toBeGreaterThan(0);
-    for (const s of specs) expect(s.startsWith(".") || s.startsWith("/"), `dist/cli/main.js imports ${s}`).toBe(false);
+    for (const s of specs) expect(s.startsWith(".") || s.startsWith("/"), `dist/cli/cli.js imports ${s}`).toBe(false);
   });
 
   it("each bundled module's import.meta.url names its own file in dist/", () => {
@@ -29,5 +31,11 @@ describe("the bundled CLI", () => {
 
   it("code run from its source text keeps its require (store/parallel-tree-worker.ts)", () => {
     expect(text).not.toMatch(/__require\("node:worker_threads"\)/);
+  });
+
+  it("the entry loads the bundle, or for rollback and switch-generation only the small modules they need", () => {
+    const specs = [...entry.matchAll(/\bimport\(\s*"([^"]+)"\s*\)|^import\s[^;]*?from\s+"([^"]+)"/gm)].map((m) => m[1] ?? m[2]!);
+    expect(specs.sort()).toEqual(["./cli.js", "./switch-fast.js"]);
+    expect(entry.length).toBeLessThan(3000);
   });
 });
