@@ -4,6 +4,10 @@
 // whose loading costs ~15 ms of its own, more than all that `profile rollback` and
 // `profile switch-generation` do: those two, with plain arguments, run from here on a few small
 // modules (cli/switch-fast.ts); everything else loads the CLI, which runs the command and exits.
+// lmdb-js loads msgpackr, its default value encoder, which cairn does not use (values are CBOR,
+// dupsort keys ordered-binary), and msgpackr then looks for its native extractor on disk: 2-5 ms
+// of every command that opens the store, for nothing. (Read when lmdb is first required.)
+process.env.MSGPACKR_NATIVE_ACCELERATION_DISABLED ??= "true";
 const ARGS = process.argv.slice(2);
 if (ARGS[0] === "profile" && (ARGS[1] === "rollback" || ARGS[1] === "switch-generation")) {
   const status = await (await import("./switch-fast.js")).runSwitchFast(ARGS.slice(1), process.env);
