@@ -73,15 +73,16 @@ if (GUESS !== undefined) {
 }
 
 // Required rather than imported: importing CommonJS from ESM starts a lexer over it (~20 ms of
-// start-up for every command). Loaded in main(), after the fast paths that do without it.
+// start-up for every command). Loaded in main().
 const loadCommander = async () => (await import("node:module")).createRequire(import.meta.url)("commander") as typeof Commander;
 type Command = Commander.Command;
 
 type CommandModule = { register(program: Command, ctx: Context): void };
 
 /**
- * Every command, by the name it is invoked as. Only the one that runs is loaded (the others cost
- * ~70 ms of module loading together); --help and unknown names load them all.
+ * Every command, by the name it is invoked as. Only the one that runs is loaded (unbundled, the
+ * others cost ~70 ms of module loading together; bundled, their modules' top-level code still
+ * waits for their import); --help and unknown names load them all.
  */
 const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   add: () => import("./commands/add.js"),

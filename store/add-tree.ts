@@ -129,6 +129,12 @@ export function stageTree(store: LocalStore, tree: TreeNode, crash?: (p: string)
   }
 }
 
+function checkReferences(store: LocalStore, t: HashedTree): void {
+  for (const r of t.references) {
+    if (!store.isValidPath(r)) throw new CairnError("E_BAD_REFERENCE", `cannot add '${t.path}': its reference '${r}' is not valid`, { path: t.path, reference: r });
+  }
+}
+
 /** Drop a staged tree that will not be committed. */
 export async function discardStaged(staged: StagedTree): Promise<void> {
   await staged.durable.catch(() => {});
@@ -147,10 +153,12 @@ export async function commitTree(store: LocalStore, t: HashedTree, staged: Stage
     return t.path;
   }
   // Registration re-checks inside its transaction; this refusal comes before the claim.
-  if (opts.referencesChecked !== true) for (const r of t.references) {
-    if (!store.isValidPath(r)) {
+  if (opts.referencesChecked !== true) {
+    try {
+      checkReferences(store, t);
+    } catch (e) {
       await discardStaged(staged);
-      throw new CairnError("E_BAD_REFERENCE", `cannot add '${t.path}': its reference '${r}' is not valid`, { path: t.path, reference: r });
+      throw e;
     }
   }
   if (store.claim(t.path, tmp) === "valid") {
@@ -193,9 +201,6 @@ export async function commitTree(store: LocalStore, t: HashedTree, staged: Stage
 /** Make `t` (from hashTree) valid: write `tree`, then register it. Nothing is written if it is valid. */
 export async function addTree(store: LocalStore, t: HashedTree, tree: TreeNode, opts: AddTreeOptions = {}): Promise<string> {
   if (store.isValidPath(t.path)) return t.path;
-  // Refused before anything is written.
-  if (opts.referencesChecked !== true) for (const r of t.references) {
-    if (!store.isValidPath(r)) throw new CairnError("E_BAD_REFERENCE", `cannot add '${t.path}': its reference '${r}' is not valid`, { path: t.path, reference: r });
-  }
+  if (opts.referencesChecked !== true) checkReferences(store, t); // refused before anything is written
   return commitTree(store, t, stageTree(store, tree, opts.crash), { ...opts, referencesChecked: true });
 }
