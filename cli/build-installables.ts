@@ -17,7 +17,7 @@ export interface Wanted {
 
 /**
  * `opening` may still be opening: a recipe's evaluation thread starts at once (it was prestarted
- * by cli/main.ts) and waits for the store only where it needs it. Each evaluation thread is ended
+ * by cli/cli.ts) and waits for the store only where it needs it. Each evaluation thread is ended
  * without waiting: the promises of their ends go to `closing`, for the caller to await later.
  */
 export async function resolveInstallables(

@@ -148,7 +148,7 @@ export class EvalCache {
 
   /**
    * Whether an entry for `key` is current as far as this can tell without hashing the sources or
-   * opening the store (its probed .drv files exist in `realStoreDir`): cli/main.ts then gives the
+   * opening the store (its probed .drv files exist in `realStoreDir`): cli/cli.ts then gives the
    * evaluation thread no head start. What it finds is kept for lookup() and lacksStore().
    */
   preload(key: string, realStoreDir: string): boolean {
@@ -211,7 +211,7 @@ export class EvalCache {
 
 let configured: EvalCache | undefined;
 
-/** Set by cli/main.ts (where the cache lives, what the runtime is); unset, nothing is cached. */
+/** Set by cli/cli.ts (where the cache lives, what the runtime is); unset, nothing is cached. */
 export function useEvalCache(cache: EvalCache | undefined): void {
   configured = cache;
 }

@@ -196,7 +196,7 @@ export class RecipeSources {
 const sourcesByStoreDir = new Map<string, RecipeSources>();
 
 /**
- * The process's RecipeSources for a store dir: whoever answered a path() call early (cli/main.ts
+ * The process's RecipeSources for a store dir: whoever answered a path() call early (cli/cli.ts
  * for the head start, or instantiate) leaves the path owed in the one instance that attaches. A
  * head start the command does not take over (a wrong guess) leaves its owed sources here too: they
  * are added like the others, referenced by nothing (gc garbage); a guess is rarely wrong.

@@ -1,5 +1,5 @@
 // Reads, off the raw command line, the evaluation `build`, `instantiate` and `profile install`
-// will ask for, so cli/main.ts can give it to the evaluation thread before the command has loaded
+// will ask for, so cli/cli.ts can give it to the evaluation thread before the command has loaded
 // (eval/prestart.ts's head start). Pure, and only a guess: the Evaluator takes the thread's work
 // over only if it is what the command then asks for, so a wrong guess costs time, not correctness.
 

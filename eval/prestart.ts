@@ -1,5 +1,5 @@
 // Starting the evaluation thread (eval/worker.ts). Kept apart from eval/evaluator.ts, with nothing
-// to load but node:worker_threads, so that cli/main.ts can start the thread before it has loaded
+// to load but node:worker_threads, so that cli/cli.ts can start the thread before it has loaded
 // anything else: the thread boots (~70 ms) while the main thread loads the command.
 import { MessageChannel, Worker } from "node:worker_threads";
 import type { MessagePort } from "node:worker_threads";
@@ -16,7 +16,7 @@ function spawnWorker(): Worker {
 }
 
 /**
- * The evaluation cli/main.ts expects from its command line, sent to the thread before the command
+ * The evaluation cli/cli.ts expects from its command line, sent to the thread before the command
  * has loaded: the thread evaluates while this one loads the command and opens the store. Only a
  * guess: the Evaluator takes it over only if its store dir, cache dir and then its first request
  * are the same, and starts a new thread otherwise.

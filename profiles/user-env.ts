@@ -7,7 +7,7 @@
 // the same set of packages always gives the same environment.
 import fs from "node:fs";
 import { CairnError } from "../store/format/index.js";
-import { commitTree, discardStaged, hashTree, stageTree } from "../store/add-tree.js";
+import { commitTree, discardStaged, hashTree, stageTree, type HashedTree } from "../store/add-tree.js";
 import type { LocalStore } from "../store/local-store.js";
 import { buildUnion, countEntries, fromLatin1, unionTree, type DirEntry, type EnvPackage, type TreeReader } from "./buildenv.js";
 import { MANIFEST_FILE, fullName, manifestPaths, parseManifest, printManifest, type Manifest } from "./manifest.js";
@@ -112,16 +112,16 @@ export async function buildUserEnvironment(
   // beside the hashing. (An environment that turns out valid already is dropped again; the
   // caller does not get here when the manifest is unchanged.)
   const staged = stageTree(store, tree, crash);
-  let p: string;
+  let t: HashedTree;
   try {
-    const t = hashTree(store, USER_ENV_NAME, tree, refs);
+    t = hashTree(store, USER_ENV_NAME, tree, refs);
     store.addTempRoots([t.path]);
-    crash?.("profile.env-computed");
-    p = await commitTree(store, t, staged, { referencesChecked: true, ...(crash ? { crash } : {}) });
   } catch (e) {
-    await discardStaged(staged); // commitTree has dropped it already if it got that far
+    await discardStaged(staged);
     throw e;
   }
+  crash?.("profile.env-computed");
+  const p = await commitTree(store, t, staged, { referencesChecked: true, ...(crash ? { crash } : {}) }); // drops it on failure
   crash?.("profile.env-registered");
   const c = countEntries(union);
   return { path: p, links: c.links, dirs: c.dirs };

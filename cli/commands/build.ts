@@ -35,7 +35,7 @@ export function register(program: Command, ctx: Context): void {
         .option("-A, --attr <attr>", "attribute path to select (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
         .option("-o, --out-link <link>", "name of the result symlink", "result")
         .option("--no-link", "do not create result symlinks")
-        .option("--no-eval-cache", "evaluate the recipe even if the evaluation cache has it (as CAIRN_EVAL_CACHE=0)") // read by cli/main.ts
+        .option("--no-eval-cache", "evaluate the recipe even if the evaluation cache has it (as CAIRN_EVAL_CACHE=0)") // read by cli/cli.ts
         .option("--json", "JSON lines of progress on stderr, the result as JSON on stdout"),
     ),
   ).action(async (installables: string[], opts) => {

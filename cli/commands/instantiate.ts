@@ -12,7 +12,7 @@ export function register(program: Command, ctx: Context): void {
       .argument("<file>", "recipe (a TypeScript module)")
       .option("-A, --attr <attr>", "attribute path to select (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
       .option("--json", "print JSON: [{attr, drvPath, outputs}]")
-      .option("--no-eval-cache", "evaluate the recipe even if the evaluation cache has it (as CAIRN_EVAL_CACHE=0)"), // read by cli/main.ts
+      .option("--no-eval-cache", "evaluate the recipe even if the evaluation cache has it (as CAIRN_EVAL_CACHE=0)"), // read by cli/cli.ts
   ).action(async (file: string, opts) => {
     // The evaluation thread starts first: it loads the recipe while this thread opens the store.
     const ev = new Evaluator(resolveLayout(ctx, opts).storeDir, recipeCacheDir(ctx));

@@ -1,6 +1,7 @@
 // `cairn profile rollback` and `cairn profile switch-generation N`, and the profile context every
 // profile command starts from. These two commands are mostly start-up, so cli/main.ts runs them
-// here without loading commander or the rest of the CLI (runFast) when their arguments are plain;
+// here (runFast, through cli/switch-fast.ts) without loading commander or the rest of the CLI when
+// their arguments are plain;
 // anything else (--help, an unknown or repeated flag, a missing value) goes through commander,
 // which registers the same actions (commands/profile.ts), so both paths behave alike.
 //

@@ -82,7 +82,7 @@ export function register(program: Command, ctx: Context): void {
     .argument("<installables...>", "recipe files or store paths")
     .option("-A, --attr <attr>", "attribute path in the recipe (repeatable)", collect, [] as string[])
     .option("--priority <n>", "collision priority of what is installed (lower wins; default 5)")
-    .option("--no-eval-cache", "evaluate the recipe even if the evaluation cache has it (as CAIRN_EVAL_CACHE=0)") // read by cli/main.ts
+    .option("--no-eval-cache", "evaluate the recipe even if the evaluation cache has it (as CAIRN_EVAL_CACHE=0)") // read by cli/cli.ts
     .action(async (items: string[], opts) => {
       const priority = parsePriority(opts.priority);
       await change(ctx, opts, "install", async (opening, pc, infos) => {
