@@ -1,7 +1,9 @@
 // The CLI proper, run by cli/main.ts (which handles `profile rollback|switch-generation` itself
 // first): with cli/main.ts the only module that reads process.argv/env and calls process.exit. It
 // maps error codes to exit statuses as Nix does and prints one line per failure. scripts/bundle.mjs
-// bundles it with every module it imports into dist/cli/cli.js.
+// bundles it with every module it imports into dist/cli/cli.cjs, which cli/main.ts runs through
+// cli/code-cache.ts.
+import { createRequire } from "node:module";
 import path from "node:path";
 import type * as Commander from "commander";
 import type { Context, Env } from "./context.js";
@@ -9,72 +11,80 @@ import { failure, oneLine } from "./report.js";
 import { answerHeadEarly, headStart, prestartEvaluator } from "../eval/prestart.js";
 import { evaluates, guessEvaluation } from "./guess.js";
 
-// Commands that evaluate recipes start their evaluation thread as soon as they know the
-// evaluation cache does not have the answer: it boots while this thread loads the rest (its boot,
-// then the evaluation, is what these commands wait for). So this module imports little before it
-// (prestart.js needs only node:worker_threads, guess.js nothing, eval-cache.js node's builtins):
-// the rest is imported below.
-const ARGS = process.argv.slice(2);
-const EVALUATES = evaluates(ARGS);
-// The evaluation cache (cli/eval-cache.ts), unless CAIRN_EVAL_CACHE=0 or --no-eval-cache (which
-// the commands that evaluate declare, for their help and so that commander accepts it).
-const EVAL_CACHE = EVALUATES && !ARGS.includes("--no-eval-cache") && !/^(0|off|false|no)$/i.test(process.env.CAIRN_EVAL_CACHE ?? "");
-if (EVALUATES) {
-  // The store's modules load meanwhile (lmdb's in one synchronous stretch): then this thread is
-  // free when the recipe's first path() call comes, which it answers before the store is open.
-  import("../store/local-store.js").catch(() => {});
-}
-const [{ envFrom, err, processContext, resolveLayout, recipeCacheDir, evalCacheDir }, evalCacheModule] = await Promise.all([
-  import("./context.js"),
-  EVAL_CACHE ? import("./eval-cache.js") : undefined,
-]);
+/** What a run ended with: its exit status and the command as commander named it ("profile install"; "cairn" when none ran). */
+export type RunResult = { status: number; command: string };
 
-const ENV: Env = envFrom(process.env);
-
-// What changes how JavaScript behaves besides the code: part of the evaluation cache's key.
-const RUNTIME = JSON.stringify([
-  process.version,
-  process.platform,
-  process.arch,
-  Object.entries(process.env)
-    .filter(([k]) => /^(TZ|LANG|LANGUAGE|LC_[A-Z_]+|NODE_OPTIONS|NODE_ICU_DATA)$/.test(k))
-    .sort(([a], [b]) => (a < b ? -1 : 1)),
-]);
-const EVAL_CACHE_USED =
-  evalCacheModule !== undefined ? new evalCacheModule.EvalCache(evalCacheDir({ env: ENV }), RUNTIME, process.env.CAIRN_DEBUG ? err : undefined) : undefined;
-evalCacheModule?.useEvalCache(EVAL_CACHE_USED);
-
-// The evaluation the command will ask for, read off the command line (cli/guess.ts): the thread
-// starts on it at once, unless the evaluation cache has it. A wrong guess costs time, not
-// correctness (eval/prestart.ts).
-const GUESS = EVALUATES ? guessEvaluation(ARGS) : undefined;
-if (EVALUATES && GUESS === undefined) prestartEvaluator();
-if (GUESS !== undefined) {
-  try {
-    const ctx = { env: ENV };
-    // As the commands pass it on: build and instantiate as given, profile install absolute (it is
-    // recorded in the profile's manifest).
-    const file = GUESS.command === "profile install" ? path.resolve(GUESS.file) : GUESS.file;
-    const { storeDir, realStoreDir } = resolveLayout(ctx, GUESS);
-    if (!EVAL_CACHE_USED?.preload(EVAL_CACHE_USED.key(storeDir, file, GUESS.attrs), realStoreDir)) {
-      prestartEvaluator();
-      headStart({ storeDir, cacheDir: recipeCacheDir(ctx), file, attrs: GUESS.attrs });
-      // A recipe's first path() call is answered as soon as the hashing code has loaded, not when
-      // the command gets to it.
-      import("./evaluate.js").then(({ recipeSources }) => {
-        const sources = recipeSources(storeDir);
-        answerHeadEarly((source, opts) => sources.early(source, opts));
-      }, () => {});
-    }
-  } catch {
-    // An invalid store dir: the command says so.
-    prestartEvaluator();
+/**
+ * Runs the command `argv` names, for cli/main.ts, which exits with its status.
+ *
+ * Commands that evaluate recipes start their evaluation thread as soon as they know the
+ * evaluation cache does not have the answer: it boots while this thread loads the rest (its boot,
+ * then the evaluation, is what these commands wait for). So little is imported before it
+ * (prestart.js needs only node:worker_threads, guess.js nothing, eval-cache.js node's builtins).
+ */
+export async function run(argv: string[]): Promise<RunResult> {
+  const evaluating = evaluates(argv);
+  // The evaluation cache (cli/eval-cache.ts), unless CAIRN_EVAL_CACHE=0 or --no-eval-cache (which
+  // the commands that evaluate declare, for their help and so that commander accepts it).
+  const useEvalCache = evaluating && !argv.includes("--no-eval-cache") && !/^(0|off|false|no)$/i.test(process.env.CAIRN_EVAL_CACHE ?? "");
+  if (evaluating) {
+    // The store's modules load meanwhile (lmdb's in one synchronous stretch): then this thread is
+    // free when the recipe's first path() call comes, which it answers before the store is open.
+    import("../store/local-store.js").catch(() => {});
   }
+  const [{ envFrom, err, processContext, resolveLayout, recipeCacheDir, evalCacheDir }, evalCacheModule] = await Promise.all([
+    import("./context.js"),
+    useEvalCache ? import("./eval-cache.js") : undefined,
+  ]);
+
+  const env: Env = envFrom(process.env);
+
+  // What changes how JavaScript behaves besides the code: part of the evaluation cache's key.
+  const runtime = JSON.stringify([
+    process.version,
+    process.platform,
+    process.arch,
+    Object.entries(process.env)
+      .filter(([k]) => /^(TZ|LANG|LANGUAGE|LC_[A-Z_]+|NODE_OPTIONS|NODE_ICU_DATA)$/.test(k))
+      .sort(([a], [b]) => (a < b ? -1 : 1)),
+  ]);
+  const evalCache =
+    evalCacheModule !== undefined ? new evalCacheModule.EvalCache(evalCacheDir({ env }), runtime, process.env.CAIRN_DEBUG ? err : undefined) : undefined;
+  evalCacheModule?.useEvalCache(evalCache);
+
+  // The evaluation the command will ask for, read off the command line (cli/guess.ts): the thread
+  // starts on it at once, unless the evaluation cache has it. A wrong guess costs time, not
+  // correctness (eval/prestart.ts).
+  const guess = evaluating ? guessEvaluation(argv) : undefined;
+  if (evaluating && guess === undefined) prestartEvaluator();
+  if (guess !== undefined) {
+    try {
+      const ctx = { env };
+      // As the commands pass it on: build and instantiate as given, profile install absolute (it is
+      // recorded in the profile's manifest).
+      const file = guess.command === "profile install" ? path.resolve(guess.file) : guess.file;
+      const { storeDir, realStoreDir } = resolveLayout(ctx, guess);
+      if (!evalCache?.preload(evalCache.key(storeDir, file, guess.attrs), realStoreDir)) {
+        prestartEvaluator();
+        headStart({ storeDir, cacheDir: recipeCacheDir(ctx), file, attrs: guess.attrs });
+        // A recipe's first path() call is answered as soon as the hashing code has loaded, not when
+        // the command gets to it.
+        import("./evaluate.js").then(({ recipeSources }) => {
+          const sources = recipeSources(storeDir);
+          answerHeadEarly((source, opts) => sources.early(source, opts));
+        }, () => {});
+      }
+    } catch {
+      // An invalid store dir: the command says so.
+      prestartEvaluator();
+    }
+  }
+  return main(argv, env, err, processContext);
 }
 
 // Required rather than imported: importing CommonJS from ESM starts a lexer over it (~20 ms of
 // start-up for every command). Loaded in main().
-const loadCommander = async () => (await import("node:module")).createRequire(import.meta.url)("commander") as typeof Commander;
+const loadCommander = () => createRequire(import.meta.url)("commander") as typeof Commander;
 type Command = Commander.Command;
 
 type CommandModule = { register(program: Command, ctx: Context): void };
@@ -137,13 +147,18 @@ async function withCancellation<T>(f: (signal: AbortSignal) => Promise<T>): Prom
   }
 }
 
-async function main(argv: string[]): Promise<number> {
+async function main(
+  argv: string[],
+  env: Env,
+  err: (s: string) => void,
+  processContext: typeof import("./context.js").processContext,
+): Promise<RunResult> {
   let command = "cairn";
   let commander: typeof Commander | undefined;
   try {
-    const ctx = processContext(ENV, process.env.CAIRN_CRASH_AT, withCancellation);
+    const ctx = processContext(env, process.env.CAIRN_CRASH_AT, withCancellation);
     const first = argv.find((a) => !a.startsWith("-"));
-    commander = await loadCommander();
+    commander = loadCommander();
     const { Command } = commander;
     const program = new Command("cairn")
       .description("a Nix-compatible package store, per user, without a daemon")
@@ -160,18 +175,13 @@ async function main(argv: string[]): Promise<number> {
       command = names.join(" ");
     });
     await program.parseAsync(argv, { from: "user" });
-    return 0;
+    return { status: 0, command };
   } catch (e) {
     if (commander !== undefined && e instanceof commander.CommanderError) {
-      if (e.exitCode === 0) return 0; // --help, --version
+      if (e.exitCode === 0) return { status: 0, command }; // --help, --version
       err(`cairn: ${command === "cairn" ? "usage" : command}: ${oneLine(e.message.replace(/^error: /, ""))}\n`);
-      return 1;
+      return { status: 1, command };
     }
-    return failure(e, command, !!process.env.CAIRN_DEBUG);
+    return { status: failure(e, command, !!process.env.CAIRN_DEBUG), command };
   }
 }
-
-// process.exit rather than a natural exit: Node then does not free the environment, where lmdb-js
-// would close the store's gate and, as its last user, destroy the lock's mutexes under a cairn
-// process opening the store at that moment (store/db.ts). Output is written synchronously.
-process.exit(await main(process.argv.slice(2)));
