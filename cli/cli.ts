@@ -3,9 +3,8 @@
 // maps error codes to exit statuses as Nix does and prints one line per failure. scripts/bundle.mjs
 // bundles it with every module it imports into dist/cli/cli.cjs, which cli/main.ts runs through
 // cli/code-cache.ts.
-import { createRequire } from "node:module";
 import path from "node:path";
-import type * as Commander from "commander";
+import * as Commander from "commander";
 import type { Context, Env } from "./context.js";
 import { failure, oneLine } from "./report.js";
 import { answerHeadEarly, headStart, prestartEvaluator } from "../eval/prestart.js";
@@ -82,9 +81,6 @@ export async function run(argv: string[]): Promise<RunResult> {
   return main(argv, env, err, processContext);
 }
 
-// Required rather than imported: importing CommonJS from ESM starts a lexer over it (~20 ms of
-// start-up for every command). Loaded in main().
-const loadCommander = () => createRequire(import.meta.url)("commander") as typeof Commander;
 type Command = Commander.Command;
 
 type CommandModule = { register(program: Command, ctx: Context): void };
@@ -154,13 +150,10 @@ async function main(
   processContext: typeof import("./context.js").processContext,
 ): Promise<RunResult> {
   let command = "cairn";
-  let commander: typeof Commander | undefined;
   try {
     const ctx = processContext(env, process.env.CAIRN_CRASH_AT, withCancellation);
     const first = argv.find((a) => !a.startsWith("-"));
-    commander = loadCommander();
-    const { Command } = commander;
-    const program = new Command("cairn")
+    const program = new Commander.Command("cairn")
       .description("a Nix-compatible package store, per user, without a daemon")
       .version("0.1.0")
       .exitOverride()
@@ -177,7 +170,7 @@ async function main(
     await program.parseAsync(argv, { from: "user" });
     return { status: 0, command };
   } catch (e) {
-    if (commander !== undefined && e instanceof commander.CommanderError) {
+    if (e instanceof Commander.CommanderError) {
       if (e.exitCode === 0) return { status: 0, command }; // --help, --version
       err(`cairn: ${command === "cairn" ? "usage" : command}: ${oneLine(e.message.replace(/^error: /, ""))}\n`);
       return { status: 1, command };

@@ -6,8 +6,9 @@
 //
 // Everything else in dist/ stays as tsc wrote it: the entry and the few modules of `profile
 // rollback|switch-generation`, the worker threads' scripts (the evaluator, the NAR and removal
-// workers, the sandbox's spawner) and the library (`import "cairn"`). Packages (lmdb, commander,
-// ...) and node's builtins stay external.
+// workers, the sandbox's spawner) and the library (`import "cairn"`). Node's builtins and the
+// packages stay external, except commander (plain JavaScript, used by every command): bundled, it
+// is compiled from the code cache with the rest.
 //
 // The bundle is run as a function of (exports, require, module, __filename, __dirname,
 // __cairnBundleUrl, __cairnImport):
@@ -27,6 +28,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const entry = path.join(root, "dist/cli/cli.js");
 const outDir = path.dirname(entry);
 const out = path.join(outDir, "cli.cjs");
+const BUNDLED_PACKAGES = new Set(["commander"]);
 
 const keepImportMetaUrl = {
   name: "keep-import-meta-url",
@@ -41,12 +43,13 @@ const keepImportMetaUrl = {
 const bundle = await rolldown({
   input: entry,
   platform: "node",
-  // Relative imports are cairn's own modules; anything else is a package or a builtin.
-  external: (id) => !id.startsWith(".") && !path.isAbsolute(id),
+  // Relative imports are cairn's own modules (or a bundled package's); anything else is a package
+  // or a builtin.
+  external: (id) => !id.startsWith(".") && !path.isAbsolute(id) && !BUNDLED_PACKAGES.has(id),
   plugins: [keepImportMetaUrl],
   logLevel: "warn",
 });
-const { output } = await bundle.generate({ format: "cjs", codeSplitting: false });
+const { output } = await bundle.generate({ format: "cjs", codeSplitting: false, comments: false });
 await bundle.close();
 if (output.length !== 1 || output[0].type !== "chunk") throw new Error(`bundle: expected one chunk, got ${output.map((o) => o.fileName).join(", ")}`);
 

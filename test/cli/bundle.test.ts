@@ -18,6 +18,8 @@ describe("the bundled CLI", () => {
     const specs = [...text.matchAll(/\brequire\(\s*"([^"]+)"\s*\)|\b__cairnImport\(\s*"([^"]+)"\s*\)/g)].map((m) => m[1] ?? m[2]!);
     expect(specs).toContain("node:fs");
     expect(specs).toContain("execa"); // imported, as it is ESM only
+    expect(text).toMatch(/\("lmdb"\)/); // required by store/db.ts
+    expect(specs).not.toContain("commander"); // bundled: plain JavaScript that every command runs
     for (const s of specs) expect(s.startsWith(".") || s.startsWith("/"), `dist/cli/cli.cjs loads ${s}`).toBe(false);
   });
 
