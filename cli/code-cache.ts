@@ -10,7 +10,7 @@
 // compares only the source's length); its content starts with the SHA-256 of the rest, since V8
 // does not checksum what it loads. A cache that is missing, damaged or rejected by V8 (other V8
 // flags) only costs the compile, and is written again. Writing a new cache removes those of other
-// builds. CAIRN_CODE_CACHE=0 turns it off.
+// builds an hour old. CAIRN_CODE_CACHE=0 turns it off.
 //
 // The bundle is a CommonJS function body, run here as node runs a CommonJS module, given the URL of
 // its file (each bundled module's import.meta.url is relative to it) and an import function: V8
@@ -33,7 +33,7 @@ export type LoadedCli = {
 };
 
 const DIGEST = 32; // bytes of SHA-256 before the cached data
-const DAY = 24 * 3600 * 1000;
+const HOUR = 3600 * 1000;
 const NAME = /^[a-z][a-z0-9-]{0,40}$/;
 
 /** $XDG_CACHE_HOME/cairn/code, or none with CAIRN_CODE_CACHE=0. */
@@ -105,16 +105,26 @@ function readCache(file: string): Buffer | undefined {
   return createHash("sha256").update(data).digest().equals(bytes.subarray(0, DIGEST)) ? data : undefined;
 }
 
-/** Writes `name` whole or not at all; removes what other builds cached, and writes cut short a day ago. */
+/**
+ * Writes `name` whole or not at all. Then removes other builds' files and cut-short writes, once
+ * an hour old: two installations used in turn keep their caches (each rewrites its own at most
+ * hourly), and rebuilds do not pile up.
+ */
 function writeCache(dir: string, key: string, name: string, data: Buffer): void {
   fs.mkdirSync(dir, { recursive: true });
   const tmp = path.join(dir, `.tmp-${process.pid}-${name}`);
-  fs.writeFileSync(tmp, Buffer.concat([createHash("sha256").update(data).digest(), data]));
-  fs.renameSync(tmp, path.join(dir, name));
+  try {
+    fs.writeFileSync(tmp, Buffer.concat([createHash("sha256").update(data).digest(), data]));
+    fs.renameSync(tmp, path.join(dir, name));
+  } catch (e) {
+    fs.rmSync(tmp, { force: true }); // a full disk, say
+    throw e;
+  }
+  const now = Date.now();
   for (const other of fs.readdirSync(dir)) {
+    if (other.endsWith(".v8") ? other.startsWith(`${key}-`) : !other.startsWith(".tmp-")) continue;
     const p = path.join(dir, other);
-    if (other.endsWith(".v8") ? !other.startsWith(`${key}-`) : other.startsWith(".tmp-") && Date.now() - fs.statSync(p).mtimeMs > DAY) {
-      fs.rmSync(p, { force: true });
-    }
+    const st = fs.statSync(p, { throwIfNoEntry: false });
+    if (st !== undefined && now - st.mtimeMs > HOUR) fs.rmSync(p, { force: true });
   }
 }

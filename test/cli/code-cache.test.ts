@@ -97,18 +97,23 @@ describe("the code cache", () => {
     expect(now.subarray(32).equals(junk)).toBe(false);
   });
 
-  it("writing a cache removes other builds' files and writes cut short a day ago", () => {
+  it("writing a cache removes other builds' files and writes cut short, once an hour old", () => {
     const { run, files, codeDir } = setup("others");
     fs.mkdirSync(codeDir, { recursive: true });
-    const other = `${"f".repeat(32)}-add.v8`;
-    fs.writeFileSync(path.join(codeDir, other), "x");
-    fs.writeFileSync(path.join(codeDir, ".tmp-1-old"), "x");
-    const dayAgo = new Date(Date.now() - 25 * 3600 * 1000);
-    fs.utimesSync(path.join(codeDir, ".tmp-1-old"), dayAgo, dayAgo);
-    fs.writeFileSync(path.join(codeDir, ".tmp-2-new"), "x"); // another process's write under way
+    const hourAgo = new Date(Date.now() - 61 * 60 * 1000);
+    const make = (name: string, old: boolean) => {
+      fs.writeFileSync(path.join(codeDir, name), "x");
+      if (old) fs.utimesSync(path.join(codeDir, name), hourAgo, hourAgo);
+    };
+    make(`${"f".repeat(32)}-add.v8`, true); // another build's, unused for an hour
+    make(`${"e".repeat(32)}-add.v8`, false); // another installation's, in use
+    make(".tmp-1-old", true);
+    make(".tmp-2-new", false); // another process's write under way
+    make("unrelated", true);
     expect(run(["verify"]).status).toBe(0);
-    expect(files()).toEqual([".tmp-2-new", expect.stringMatching(/^[0-9a-f]{32}-verify\.v8$/)]);
-    expect(files()).not.toContain(other);
+    const left = files();
+    expect(left.filter((f) => /^[0-9a-f]{32}-verify\.v8$/.test(f))).toHaveLength(1);
+    expect(left.filter((f) => !f.endsWith("-verify.v8"))).toEqual([".tmp-2-new", `${"e".repeat(32)}-add.v8`, "unrelated"]);
   });
 
   it("CAIRN_CODE_CACHE=0 reads and writes nothing", () => {
