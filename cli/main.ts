@@ -15,7 +15,14 @@ if (ARGS[0] === "profile" && (ARGS[1] === "rollback" || ARGS[1] === "switch-gene
   if (status !== undefined) process.exit(status);
 }
 const { codeCacheDir, loadCli } = await import("./code-cache.js");
-const { cli, save } = loadCli(new URL("./cli.cjs", import.meta.url), codeCacheDir(process.env), ARGS, (specifier) => import(specifier));
+let loaded: ReturnType<typeof loadCli>;
+try {
+  loaded = loadCli(new URL("./cli.cjs", import.meta.url), codeCacheDir(process.env), ARGS, (specifier) => import(specifier));
+} catch (e) {
+  // A missing or broken build (`npm run build` writes cli.cjs after tsc).
+  process.exit((await import("./report.js")).failure(e, "start-up", !!process.env.CAIRN_DEBUG));
+}
+const { cli, save } = loaded;
 const result = await cli.run(ARGS);
 save(result);
 // process.exit rather than a natural exit: Node then does not free the environment, where lmdb-js
