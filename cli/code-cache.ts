@@ -9,8 +9,9 @@
 // node's version and architecture, so another build or another node never reads it (V8 itself
 // compares only the source's length); its content starts with the SHA-256 of the rest, since V8
 // does not checksum what it loads. A cache that is missing, damaged or rejected by V8 (other V8
-// flags) only costs the compile, and is written again. Writing a new cache removes those of other
-// builds an hour old. CAIRN_CODE_CACHE=0 turns it off.
+// flags) only costs the compile, and is written again. The directory is kept as the other caches
+// are (eval/cache-dir.ts), files not used for a day going when another is written: a rebuilt cairn
+// has new names, and developers rebuild often. CAIRN_CODE_CACHE=0 turns it off.
 //
 // The bundle is a CommonJS function body, run here as node runs a CommonJS module, given the URL of
 // its file (each bundled module's import.meta.url is relative to it) and an import function: V8
@@ -22,6 +23,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import vm from "node:vm";
+import { entryFile, touch, writeEntry } from "../eval/cache-dir.js";
 import type { RunResult } from "./cli.js";
 
 export type Cli = { run(argv: string[]): Promise<RunResult> };
@@ -33,7 +35,7 @@ export type LoadedCli = {
 };
 
 const DIGEST = 32; // bytes of SHA-256 before the cached data
-const HOUR = 3600 * 1000;
+const KEEP_MS = 24 * 3600 * 1000;
 const NAME = /^[a-z][a-z0-9-]{0,40}$/;
 
 /** $XDG_CACHE_HOME/cairn/code, or none with CAIRN_CODE_CACHE=0. */
@@ -61,9 +63,10 @@ export function loadCli(bundle: URL, cacheDir: string | undefined, argv: readonl
   const source = fs.readFileSync(file, "utf8");
   const key = createHash("sha256").update(`${process.version}\0${process.arch}\0`).update(source).digest("hex").slice(0, 32);
   const names = cacheDir === undefined ? [] : cacheNames(argv);
+  const fileOf = (name: string) => entryFile(cacheDir!, `${key}-${name}`, ".v8");
   let loaded: { name: string; data: Buffer } | undefined;
   for (const name of names) {
-    const data = readCache(path.join(cacheDir!, `${key}-${name}.v8`));
+    const data = readCache(fileOf(name));
     if (data !== undefined) {
       loaded = { name, data };
       break;
@@ -75,6 +78,7 @@ export function loadCli(bundle: URL, cacheDir: string | undefined, argv: readonl
     cachedData: loaded?.data,
   });
   if (script.cachedDataRejected === true) loaded = undefined;
+  else if (loaded !== undefined) touch(fileOf(loaded.name));
   const module = { exports: {} as Cli };
   const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
   wrapper.call(module.exports, module.exports, createRequire(file), module, file, path.dirname(file), bundle.href, importModule);
@@ -83,11 +87,8 @@ export function loadCli(bundle: URL, cacheDir: string | undefined, argv: readonl
     save({ status, command }) {
       const name = command.replaceAll(" ", "-");
       if (cacheDir === undefined || status !== 0 || loaded?.name === name || !names.includes(name)) return;
-      try {
-        writeCache(cacheDir, key, `${key}-${name}.v8`, script.createCachedData());
-      } catch {
-        // A cache: the next run compiles again.
-      }
+      const data = script.createCachedData();
+      writeEntry(cacheDir, fileOf(name), Buffer.concat([createHash("sha256").update(data).digest(), data]), KEEP_MS);
     },
   };
 }
@@ -103,28 +104,4 @@ function readCache(file: string): Buffer | undefined {
   if (bytes.length <= DIGEST) return undefined;
   const data = bytes.subarray(DIGEST);
   return createHash("sha256").update(data).digest().equals(bytes.subarray(0, DIGEST)) ? data : undefined;
-}
-
-/**
- * Writes `name` whole or not at all. Then removes other builds' files and cut-short writes, once
- * an hour old: two installations used in turn keep their caches (each rewrites its own at most
- * hourly), and rebuilds do not pile up.
- */
-function writeCache(dir: string, key: string, name: string, data: Buffer): void {
-  fs.mkdirSync(dir, { recursive: true });
-  const tmp = path.join(dir, `.tmp-${process.pid}-${name}`);
-  try {
-    fs.writeFileSync(tmp, Buffer.concat([createHash("sha256").update(data).digest(), data]));
-    fs.renameSync(tmp, path.join(dir, name));
-  } catch (e) {
-    fs.rmSync(tmp, { force: true }); // a full disk, say
-    throw e;
-  }
-  const now = Date.now();
-  for (const other of fs.readdirSync(dir)) {
-    if (other.endsWith(".v8") ? other.startsWith(`${key}-`) : !other.startsWith(".tmp-")) continue;
-    const p = path.join(dir, other);
-    const st = fs.statSync(p, { throwIfNoEntry: false });
-    if (st !== undefined && now - st.mtimeMs > HOUR) fs.rmSync(p, { force: true });
-  }
 }

@@ -1,6 +1,7 @@
-// Upkeep of cairn's cache directories ($XDG_CACHE_HOME/cairn/recipes and …/eval): files sit in
-// subdirectories by the first two characters of their key; each use sets a file's time, and a
-// write removes the files not used for KEEP_MS (recipes come and go; a rebuilt cairn has new keys).
+// Upkeep of cairn's cache directories ($XDG_CACHE_HOME/cairn/recipes, …/eval and …/code): files sit
+// in subdirectories by the first two characters of their key; each use sets a file's time, and a
+// write removes the files not used for KEEP_MS, or the cache's own time (recipes come and go; a
+// rebuilt cairn has new keys).
 // The time comes from node:perf_hooks, not the globals the evaluation thread watches (purity.ts).
 import fs from "node:fs";
 import path from "node:path";
@@ -18,20 +19,24 @@ export function entryFile(dir: string, key: string, ext: string): string {
 }
 
 /**
- * Write `file` (an entry under `dir`) atomically, then prune `dir`. Best effort: a cache that
- * cannot be written only costs time.
+ * Write `file` (an entry under `dir`) atomically, then prune `dir` of what was not used for
+ * `keepMs`. Best effort: a cache that cannot be written only costs time.
  */
-export function writeEntry(dir: string, file: string, data: string | Uint8Array): void {
+export function writeEntry(dir: string, file: string, data: string | Uint8Array, keepMs = KEEP_MS): void {
   const tmp = `${file}.${process.pid}.${threadId}.tmp`;
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(tmp, data);
     fs.renameSync(tmp, file);
   } catch {
-    fs.rmSync(tmp, { force: true });
+    try {
+      fs.rmSync(tmp, { force: true });
+    } catch {
+      // ENOTDIR: the cache's place is a file, so no temp file was made
+    }
     return;
   }
-  prune(dir);
+  prune(dir, keepMs);
 }
 
 /** Mark `file` used now (best effort). */

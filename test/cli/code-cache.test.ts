@@ -23,8 +23,10 @@ function setup(name: string) {
   const env = { XDG_CACHE_HOME: path.join(home, "cache"), CAIRN_ROOT: path.join(home, "root"), CAIRN_CODE_CACHE: undefined };
   const codeDir = path.join(home, "cache", "cairn", "code");
   const run = (args: string[], extra: Record<string, string | undefined> = {}) => cairn(args, { env: { ...env, ...extra } });
-  const files = () => (fs.existsSync(codeDir) ? fs.readdirSync(codeDir).sort() : []);
-  return { run, files, codeDir };
+  // The files' names, from the subdirectories they sit in by their first two characters.
+  const files = () => (fs.existsSync(codeDir) ? fs.readdirSync(codeDir).flatMap((d) => fs.readdirSync(path.join(codeDir, d))).sort() : []);
+  const pathOf = (name: string) => path.join(codeDir, name.slice(0, 2), name);
+  return { run, files, pathOf, codeDir };
 }
 
 function digestOk(bytes: Buffer): boolean {
@@ -33,13 +35,13 @@ function digestOk(bytes: Buffer): boolean {
 
 describe("the code cache", () => {
   it("is written when a command first succeeds, then loaded and left as it is", () => {
-    const { run, files, codeDir } = setup("first");
+    const { run, files, pathOf } = setup("first");
     const a = run(["add", file]);
     expect(a.status, a.stderr).toBe(0);
     const written = files();
     expect(written).toHaveLength(1);
     expect(written[0]).toMatch(/^[0-9a-f]{32}-add\.v8$/);
-    const p = path.join(codeDir, written[0]!);
+    const p = pathOf(written[0]!);
     const bytes = fs.readFileSync(p);
     expect(bytes.length).toBeGreaterThan(10_000);
     expect(digestOk(bytes)).toBe(true);
@@ -48,9 +50,11 @@ describe("the code cache", () => {
     const b = run(["add", file]);
     expect(b.status, b.stderr).toBe(0);
     expect(b.out).toBe(a.out);
-    // Accepted by V8, so not written again (a rejected or unread cache is rewritten: below).
+    // Accepted by V8, so not written again (a rejected or unread cache is rewritten: below), but
+    // marked used.
     const after = fs.statSync(p);
-    expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
+    expect(after.ino).toBe(before.ino);
+    expect(after.mtimeMs).toBeGreaterThanOrEqual(before.mtimeMs);
   });
 
   it("names a command of two words by both", () => {
@@ -67,9 +71,9 @@ describe("the code cache", () => {
   });
 
   it("a damaged file is ignored and replaced", () => {
-    const { run, files, codeDir } = setup("damaged");
+    const { run, files, pathOf } = setup("damaged");
     const good = run(["add", file]);
-    const p = path.join(codeDir, files()[0]!);
+    const p = pathOf(files()[0]!);
     const bytes = fs.readFileSync(p);
     bytes[bytes.length >> 1]! ^= 0xff;
     fs.writeFileSync(p, bytes);
@@ -84,9 +88,9 @@ describe("the code cache", () => {
   });
 
   it("a file V8 rejects (whole, but not V8's data for this script) is compiled over and replaced", () => {
-    const { run, files, codeDir } = setup("rejected");
+    const { run, files, pathOf } = setup("rejected");
     const good = run(["add", file]);
-    const p = path.join(codeDir, files()[0]!);
+    const p = pathOf(files()[0]!);
     const junk = Buffer.alloc(50_000, 7);
     fs.writeFileSync(p, Buffer.concat([createHash("sha256").update(junk).digest(), junk]));
     const r = run(["add", file]);
@@ -97,23 +101,23 @@ describe("the code cache", () => {
     expect(now.subarray(32).equals(junk)).toBe(false);
   });
 
-  it("writing a cache removes other builds' files and writes cut short, once an hour old", () => {
-    const { run, files, codeDir } = setup("others");
-    fs.mkdirSync(codeDir, { recursive: true });
-    const hourAgo = new Date(Date.now() - 61 * 60 * 1000);
+  it("writing a cache removes the files not used for a day: other builds', and writes cut short", () => {
+    const { run, files, pathOf } = setup("others");
+    const dayAgo = new Date(Date.now() - 25 * 3600 * 1000);
     const make = (name: string, old: boolean) => {
-      fs.writeFileSync(path.join(codeDir, name), "x");
-      if (old) fs.utimesSync(path.join(codeDir, name), hourAgo, hourAgo);
+      fs.mkdirSync(path.dirname(pathOf(name)), { recursive: true });
+      fs.writeFileSync(pathOf(name), "x");
+      if (old) fs.utimesSync(pathOf(name), dayAgo, dayAgo);
     };
-    make(`${"f".repeat(32)}-add.v8`, true); // another build's, unused for an hour
-    make(`${"e".repeat(32)}-add.v8`, false); // another installation's, in use
-    make(".tmp-1-old", true);
-    make(".tmp-2-new", false); // another process's write under way
-    make("unrelated", true);
+    const other = "f".repeat(32);
+    make(`${other}-add.v8`, true); // another build's, unused for a day
+    make(`${other}-build.v8`, false); // another installation's, in use
+    make(`${other}-gc.v8.123.0.tmp`, true); // a write cut short a day ago
+    make(`${other}-gc.v8.456.0.tmp`, false); // another process's write under way
     expect(run(["verify"]).status).toBe(0);
     const left = files();
     expect(left.filter((f) => /^[0-9a-f]{32}-verify\.v8$/.test(f))).toHaveLength(1);
-    expect(left.filter((f) => !f.endsWith("-verify.v8"))).toEqual([".tmp-2-new", `${"e".repeat(32)}-add.v8`, "unrelated"]);
+    expect(left.filter((f) => !f.endsWith("-verify.v8"))).toEqual([`${other}-build.v8`, `${other}-gc.v8.456.0.tmp`]);
   });
 
   it("CAIRN_CODE_CACHE=0 reads and writes nothing", () => {
